@@ -1,0 +1,1 @@
+"""A GitOps registry for contracts and capsules."""

@@ -1,0 +1,84 @@
+"""Creating a store: the bare repo, its config, its hooks, and the first signed publish."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from registry.errors import InvalidInput
+from registry.gate import policy_at
+from registry.policy import POLICY_FILE, Signer, StorePolicy, load_policy
+from registry.publish import PublishResult, Writer, publish_files
+from registry.settings import SIGNING_KEY_CONFIG
+from registry.signing import SigningKey
+from registry.store import Store
+
+HOOK_NAMES = ("pre-receive", "post-receive")
+_HOOK_SOURCES = Path(__file__).parent / "hookscripts"
+REGISTRY_PRINCIPAL = "registry"
+
+
+def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
+    """Write the store's hooks so that they run this installation's ``registry`` package.
+
+    The hook's first line names the interpreter that installed them, so a push runs
+    the same package version as the command that set the store up.
+    """
+    interpreter = python or sys.executable
+    hooks_dir = store.path / "hooks"
+    hooks_dir.mkdir(exist_ok=True)
+    written = []
+    for name in HOOK_NAMES:
+        source = (_HOOK_SOURCES / name).read_text()
+        body = source.split("\n", 1)[1]
+        target = hooks_dir / name
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(f"#!{interpreter}\n{body}")
+        tmp.chmod(0o755)
+        os.replace(tmp, target)
+        written.append(target)
+    # Push options reach the hook only when the repo advertises them (git-receive-pack(1)).
+    store.set_config("receive.advertisePushOptions", "true")
+    return written
+
+
+def _read_tree(root: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".git") for part in rel.parts) or not path.is_file():
+            continue
+        files[rel.as_posix()] = path.read_bytes()
+    return files
+
+
+def init_store(
+    path: Path,
+    *,
+    key: SigningKey,
+    key_path: Path,
+    writer: Writer,
+    from_dir: Path | None = None,
+) -> tuple[Store, PublishResult]:
+    """A new bare store whose first commit holds ``registry.yaml`` (and ``from_dir``'s files).
+
+    The registry key is listed in ``registry.yaml`` as the admin signer ``registry``,
+    and the store's git config records where the key lives, for the hooks.
+    """
+    files: dict[str, bytes] = {}
+    if from_dir is not None:
+        if not from_dir.is_dir():
+            raise InvalidInput(
+                f"{from_dir} is not a directory", hint="--from takes a directory laid out as a store"
+            )
+        files = _read_tree(from_dir)
+    policy = load_policy(files.get(POLICY_FILE)) if POLICY_FILE in files else StorePolicy()
+    policy = policy.with_signer(Signer(REGISTRY_PRINCIPAL, key.public, ("admin",), ("*",)))
+    files[POLICY_FILE] = policy.to_yaml().encode()
+    store = Store.create(path)
+    store.set_config(SIGNING_KEY_CONFIG, str(key_path.resolve()))
+    install_hooks(store)
+    result = publish_files(store, files, writer=writer, message="initialise the registry store")
+    assert policy_at(store, store.head()).signer(REGISTRY_PRINCIPAL) is not None
+    return store, result

@@ -1,0 +1,44 @@
+"""The ``registry`` command: a door that parses arguments, calls the domain, renders its answer.
+
+Each sub-command lives in a module of this package exposing ``register(subparsers)``;
+``register`` adds its parser and sets ``func`` to a ``run(args) -> int``. Errors from the
+domain are mapped to exit codes here, once: 0 ok, 1 refused, 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from registry.errors import RegistryError
+
+_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="registry", description="GitOps registry for contracts and capsules"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"registry.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RegistryError as exc:
+        print(f"error: {exc.diagnostics()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

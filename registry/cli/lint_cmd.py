@@ -1,0 +1,94 @@
+"""``registry lint compare``: the old ``contract-linter compare`` as a sub-command.
+
+Exit 0 when compatible and well versioned, 1 on breaking changes (without version flags)
+or a wrong bump (with them), 2 when an input cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from registry.errors import InvalidInput, InvalidName
+from registry.lint import (
+    Mode,
+    Policy,
+    check,
+    render_github,
+    render_json,
+    render_markdown,
+    render_text,
+    version_verdict,
+)
+from registry.model import ContractVersion
+
+FORMATS = ("text", "json", "markdown", "github")
+
+
+def register(subparsers: Any) -> None:
+    lint = subparsers.add_parser("lint", help="check JSON Schema compatibility")
+    sub = lint.add_subparsers(dest="lint_command", metavar="SUBCOMMAND", required=True)
+    compare = sub.add_parser(
+        "compare",
+        help="compare a proposed schema with the current one",
+        description="List the changes between two JSON Schemas and check compatibility and version bump.",
+    )
+    compare.add_argument("--current", required=True, help="the published schema (JSON file)")
+    compare.add_argument("--proposed", required=True, help="the proposed schema (JSON file)")
+    compare.add_argument("--current-version", help="version of the published schema, e.g. 1.0.0")
+    compare.add_argument("--proposed-version", help="version the proposed schema would get")
+    compare.add_argument("--mode", default=Mode.BACKWARD.value, help="compatibility mode (default BACKWARD)")
+    compare.add_argument("--policy", default=Policy.LENIENT.value, help="lenient (default) or strict")
+    compare.add_argument("--format", default="text", choices=FORMATS, help="output format (default text)")
+    compare.set_defaults(func=run)
+
+
+def _load(path: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(
+            f"{path}: no such file", hint="check the path given to --current/--proposed"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot be read: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path} is not valid JSON: {exc}", hint="a contract schema is a JSON document"
+        ) from None
+
+
+def _version(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return ContractVersion.parse(text).text
+    except InvalidName as exc:
+        raise InvalidInput(exc.message, hint=exc.hint) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    mode, policy = Mode.parse(args.mode), Policy.parse(args.policy)
+    current, proposed = _load(args.current), _load(args.proposed)
+    old_version, new_version = _version(args.current_version), _version(args.proposed_version)
+    if old_version is not None and new_version is None:
+        raise InvalidInput(
+            "--current-version needs --proposed-version", hint="give both versions, or neither"
+        )
+    report = check([(old_version or "current", current)], proposed, mode=mode, policy=policy)
+    verdict = version_verdict(old_version, new_version, report) if new_version is not None else None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(render_json(report, verdict), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(render_markdown(report, verdict))
+    elif args.format == "github":
+        sys.stdout.write(render_github(report, verdict, file=args.proposed))
+    else:
+        sys.stdout.write(render_text(report, verdict))
+    ok = verdict.ok if verdict is not None else report.compatible
+    return 0 if ok else 1

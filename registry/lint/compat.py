@@ -1,0 +1,51 @@
+"""Compatibility checks of a proposed schema against a contract's published history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from registry.lint.change import Change
+from registry.lint.diff import diff
+from registry.lint.modes import Mode, Policy
+from registry.lint.semver_policy import Bump, required_bump
+
+
+@dataclass(frozen=True)
+class CompatReport:
+    mode: Mode
+    policy: Policy
+    changes: tuple[Change, ...]  # against the latest published version
+    breaking: tuple[Change, ...]  # that break the mode, against every version checked
+    compatible: bool
+    required_bump: Bump
+
+
+def check(
+    history: Sequence[tuple[str, Any]],
+    proposed: Any,
+    *,
+    mode: Mode = Mode.BACKWARD,
+    policy: Policy = Policy.LENIENT,
+) -> CompatReport:
+    """Check ``proposed`` against ``history`` (published ``(version, schema)``, oldest first).
+
+    Non-transitive modes compare with the latest version only; ``*_TRANSITIVE`` modes with
+    every one, and a change that breaks an older version says which in its message. ``NONE``
+    is always compatible, but the changes are still listed. With no history, there is
+    nothing to break and nothing changed.
+    """
+    mode, policy = Mode.parse(mode), Policy.parse(policy)
+    if not history:
+        return CompatReport(mode, policy, (), (), True, Bump.NONE)
+    latest = history[-1][1]
+    changes = tuple(diff(latest, proposed, policy=policy))
+    breaking = [c for c in changes if c.breaking(mode)]
+    if mode.transitive:
+        for version, schema in reversed(history[:-1]):
+            for change in diff(schema, proposed, policy=policy):
+                if change.breaking(mode):
+                    breaking.append(replace(change, message=f"{change.message} (against version {version})"))
+    bump = Bump.MAJOR if breaking else required_bump(changes, mode)
+    return CompatReport(mode, policy, changes, tuple(breaking), not breaking, bump)

@@ -1,0 +1,294 @@
+"""Object keywords: properties and the content model, required, dependencies, names, counts.
+
+A property's schema on one side is what that side applies to the name: its entry in
+``properties``, else the ``patternProperties`` that match it, else ``additionalProperties``
+(2020-12 core 10.3.2.1-10.3.2.3), else ``unevaluatedProperties`` as an approximation
+(core 11.3), else ``true``. A property added or removed is compared against that schema,
+so the open, partially open and closed content models all follow from one rule.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Literal
+
+from registry.lint import bounds
+from registry.lint.change import collapse
+from registry.lint.kinds import ChangeKind
+from registry.lint.modes import Policy
+from registry.lint.pair import ABSENT, Located, Pair
+from registry.lint.refs import is_false, is_trivially_true, join
+
+Model = Literal["open", "partial", "closed"]
+
+
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _model(schema: Any) -> Model:
+    if is_false(schema):
+        return "closed"
+    return "open" if is_trivially_true(schema) else "partial"
+
+
+def _fallback(schema: dict, pointer: str | None, name: str) -> tuple[Located, Model]:
+    """What ``schema`` applies to a property ``name`` it does not list in ``properties``."""
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, dict):
+        # ``pattern`` regexes are not anchored (2020-12 validation 4.3 / core 6.4).
+        hits = [p for p in patterns if (rx := _regex(p)) is not None and rx.search(name)]
+        if len(hits) == 1:
+            return (patterns[hits[0]], join(pointer, "patternProperties", hits[0])), "partial"
+        if hits:
+            return ({"allOf": [patterns[p] for p in hits]}, None), "partial"
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        if keyword in schema:
+            value = schema[keyword]
+            return (value, join(pointer, keyword)), _model(value)
+    return ABSENT, "open"
+
+
+def _props(schema: dict) -> dict[str, Any]:
+    value = schema.get("properties")
+    return value if isinstance(value, dict) else {}
+
+
+_ADDED = {
+    "open": ChangeKind.PROPERTY_ADDED,
+    "partial": ChangeKind.PROPERTY_ADDED_TO_PARTIALLY_OPEN_MODEL,
+    "closed": ChangeKind.PROPERTY_ADDED_TO_CLOSED_MODEL,
+}
+_REMOVED = {
+    "open": ChangeKind.PROPERTY_REMOVED,
+    "partial": ChangeKind.PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_MODEL,
+    "closed": ChangeKind.PROPERTY_REMOVED_FROM_CLOSED_MODEL,
+}
+_WHERE = {"open": "", "partial": " (it was covered by a catch-all schema)", "closed": " to a closed object"}
+
+
+def compare_properties(pair: Pair) -> None:
+    old, new = _props(pair.old), _props(pair.new)
+    lenient = pair.engine.policy is Policy.LENIENT
+    for name in [*old, *(n for n in new if n not in old)]:
+        where = pair.at("properties", name)
+        if name in old and name in new:
+            pair.out.extend(
+                pair.compare(pair.old_at("properties", name), pair.new_at("properties", name), where)
+            )
+        elif name in new:
+            fallback, model = _fallback(pair.old, pair.old_ptr, name)
+            if model == "open" and lenient:
+                compat = (True, True)
+            else:
+                compat = collapse(pair.compare(fallback, pair.new_at("properties", name), where))
+            pair.emit(
+                _ADDED[model], where, None, new[name], f"{pair.member(name)} added{_WHERE[model]}", compat
+            )
+        else:
+            fallback, model = _fallback(pair.new, pair.new_ptr, name)
+            if model == "open" and lenient:
+                compat = (True, True)
+            else:
+                compat = collapse(pair.compare(pair.old_at("properties", name), fallback, where))
+            words = {
+                "open": "",
+                "partial": " (now covered by a catch-all schema)",
+                "closed": " from a closed object",
+            }
+            pair.emit(
+                _REMOVED[model], where, old[name], None, f"{pair.member(name)} removed{words[model]}", compat
+            )
+
+
+def compare_content_model(pair: Pair) -> None:
+    """``additionalProperties`` / ``unevaluatedProperties``: closing and opening the object."""
+    lenient = pair.engine.policy is Policy.LENIENT
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        if keyword not in pair.old and keyword not in pair.new:
+            continue
+        old, new = pair.old.get(keyword, True), pair.new.get(keyword, True)
+        where = pair.at(keyword)
+        if is_false(new) and not is_false(old):
+            pair.emit(
+                ChangeKind.CONTENT_MODEL_CLOSED,
+                where,
+                old,
+                new,
+                f"{pair.subject} no longer allows {_extra(keyword)}",
+            )
+        elif is_false(old) and not is_false(new):
+            pair.emit(
+                ChangeKind.CONTENT_MODEL_OPENED,
+                where,
+                old,
+                new,
+                f"{pair.subject} now allows {_extra(keyword)}",
+            )
+        else:
+            pair.out.extend(pair.compare(pair.old_at(keyword), pair.new_at(keyword), where))
+    old_pp, new_pp = pair.old.get("patternProperties"), pair.new.get("patternProperties")
+    old_pp = old_pp if isinstance(old_pp, dict) else {}
+    new_pp = new_pp if isinstance(new_pp, dict) else {}
+    for pattern in [*old_pp, *(p for p in new_pp if p not in old_pp)]:
+        where = pair.at("patternProperties", pattern)
+        if pattern in old_pp and pattern in new_pp:
+            pair.out.extend(
+                pair.compare(
+                    pair.old_at("patternProperties", pattern),
+                    pair.new_at("patternProperties", pattern),
+                    where,
+                )
+            )
+            continue
+        added = pattern in new_pp
+        side, pointer = (pair.old, pair.old_ptr) if added else (pair.new, pair.new_ptr)
+        rest: Located = ABSENT
+        if "additionalProperties" in side:
+            rest = (side["additionalProperties"], join(pointer, "additionalProperties"))
+        if rest is ABSENT and lenient:
+            compat = (True, True)
+        elif added:
+            compat = collapse(pair.compare(rest, pair.new_at("patternProperties", pattern), where))
+        else:
+            compat = collapse(pair.compare(pair.old_at("patternProperties", pattern), rest, where))
+        kind = ChangeKind.PATTERN_PROPERTY_ADDED if added else ChangeKind.PATTERN_PROPERTY_REMOVED
+        verb = "added" if added else "removed"
+        pair.emit(
+            kind,
+            where,
+            old_pp.get(pattern),
+            new_pp.get(pattern),
+            f"{pair.subject} pattern property {pattern!r} {verb}",
+            compat,
+        )
+
+
+def _extra(keyword: str) -> str:
+    return "additional properties" if keyword == "additionalProperties" else "unevaluated properties"
+
+
+def _names(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def compare_required(pair: Pair) -> None:
+    """``required`` (2020-12 validation 6.5.3): each name added narrows, each removed widens."""
+    old, new = _names(pair.old.get("required")), _names(pair.new.get("required"))
+    where = pair.at("required")
+    for name in new:
+        if name not in old:
+            pair.emit(ChangeKind.REQUIRED_ADDED, where, None, name, f"{pair.member(name)} added to required")
+    for name in old:
+        if name not in new:
+            pair.emit(
+                ChangeKind.REQUIRED_REMOVED, where, name, None, f"{pair.member(name)} removed from required"
+            )
+
+
+def _dependencies(schema: dict) -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
+    """Names each trigger requires, and where each trigger's schema is.
+
+    ``dependentRequired`` and ``dependentSchemas`` (2020-12 validation 6.5.4, core 10.3.2.4)
+    and draft 7's ``dependencies``, which holds either kind of value.
+    """
+    required: dict[str, list[str]] = {}
+    schemas: dict[str, tuple[str, str]] = {}
+    for keyword in ("dependencies", "dependentRequired", "dependentSchemas"):
+        value = schema.get(keyword)
+        if not isinstance(value, dict):
+            continue
+        for trigger, dep in value.items():
+            if isinstance(dep, list):
+                required.setdefault(trigger, [])
+                required[trigger] += [n for n in _names(dep) if n not in required[trigger]]
+            elif keyword != "dependentRequired":
+                schemas[trigger] = (keyword, trigger)
+    return required, schemas
+
+
+def compare_dependencies(pair: Pair) -> None:
+    old_req, old_schemas = _dependencies(pair.old)
+    new_req, new_schemas = _dependencies(pair.new)
+    keyword = "dependentRequired" if "dependencies" not in pair.new else "dependencies"
+    for trigger in [*old_req, *(t for t in new_req if t not in old_req)]:
+        before, after = old_req.get(trigger, []), new_req.get(trigger, [])
+        where = pair.at(keyword, trigger)
+        added = [n for n in after if n not in before]
+        removed = [n for n in before if n not in after]
+        if added:
+            pair.emit(
+                ChangeKind.DEPENDENT_REQUIRED_ADDED,
+                where,
+                before,
+                after,
+                f"{pair.subject}: when '{trigger}' is present, {_quoted(added)} now required",
+            )
+        if removed:
+            pair.emit(
+                ChangeKind.DEPENDENT_REQUIRED_REMOVED,
+                where,
+                before,
+                after,
+                f"{pair.subject}: when '{trigger}' is present, {_quoted(removed)} no longer required",
+            )
+    for trigger in [*old_schemas, *(t for t in new_schemas if t not in old_schemas)]:
+        old_loc = pair.old_at(*old_schemas[trigger]) if trigger in old_schemas else ABSENT
+        new_loc = pair.new_at(*new_schemas[trigger]) if trigger in new_schemas else ABSENT
+        where = pair.at(*(new_schemas.get(trigger) or ("dependentSchemas", trigger)))
+        changes = pair.compare(old_loc, new_loc, where)
+        if trigger in old_schemas and trigger in new_schemas:
+            pair.out.extend(changes)
+        elif trigger in new_schemas:
+            pair.emit(
+                ChangeKind.DEPENDENT_SCHEMA_ADDED,
+                where,
+                None,
+                new_loc[0],
+                f"{pair.subject}: schema dependent on '{trigger}' added",
+                collapse(changes),
+            )
+        else:
+            pair.emit(
+                ChangeKind.DEPENDENT_SCHEMA_REMOVED,
+                where,
+                old_loc[0],
+                None,
+                f"{pair.subject}: schema dependent on '{trigger}' removed",
+                collapse(changes),
+            )
+
+
+def _quoted(names: list[str]) -> str:
+    text = ", ".join(f"'{n}'" for n in names)
+    return f"{text} {'is' if len(names) == 1 else 'are'}"
+
+
+def compare_property_names(pair: Pair) -> None:
+    """``propertyNames`` (2020-12 core 10.3.2.4) applies a string schema to every name."""
+    pair.out.extend(
+        pair.compare(pair.old_at("propertyNames"), pair.new_at("propertyNames"), pair.at("propertyNames"))
+    )
+
+
+def compare_counts(pair: Pair) -> None:
+    bounds.simple(pair, "minProperties", "MIN_PROPERTIES", lower=True, default=0)
+    bounds.simple(pair, "maxProperties", "MAX_PROPERTIES", lower=False)
+
+
+RULES = (
+    (frozenset({"properties"}), compare_properties),
+    (
+        frozenset({"additionalProperties", "unevaluatedProperties", "patternProperties"}),
+        compare_content_model,
+    ),
+    (frozenset({"required"}), compare_required),
+    (frozenset({"dependentRequired", "dependentSchemas", "dependencies"}), compare_dependencies),
+    (frozenset({"propertyNames"}), compare_property_names),
+    (frozenset({"minProperties", "maxProperties"}), compare_counts),
+)

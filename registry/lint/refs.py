@@ -1,0 +1,178 @@
+"""``$ref`` resolution inside one schema document, so the engine compares what refs mean.
+
+A schema is compared by what it accepts, not by how it is spelled: ``{"$ref": "#/$defs/A"}``
+and the inlined body of ``A`` are the same schema. References are resolved against the
+document's own JSON pointers, ``$anchor`` names and ``$id`` values (2020-12 core sections
+8.2.1-8.2.3.1); a reference that leaves the document is kept as an opaque string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+# Keywords that do not change which instances a schema accepts; a ``$ref`` with only these
+# beside it is the referenced schema (2020-12 core section 8.2.3.1 applies ``$ref`` in place).
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        # 2020-12 validation section 8: content keywords are annotations only.
+        "contentEncoding",
+        "contentMediaType",
+        "contentSchema",
+    }
+)
+# Identification and containers: compared through the references that use them.
+STRUCTURAL = frozenset(
+    {"$schema", "$id", "$anchor", "$dynamicAnchor", "$vocabulary", "$defs", "definitions", "id"}
+)
+_HARMLESS = ANNOTATIONS | STRUCTURAL
+
+
+def escape(token: str) -> str:
+    """Escape one JSON pointer token (RFC 6901 section 3)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str | None, *tokens: str | int) -> str | None:
+    if pointer is None:
+        return None
+    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+
+
+def is_trivially_true(schema: Any) -> bool:
+    """``true``, ``{}``, or a schema holding only annotations accepts every instance."""
+    if schema is True:
+        return True
+    return isinstance(schema, dict) and all(k in _HARMLESS for k in schema)
+
+
+def is_false(schema: Any) -> bool:
+    """``false`` or ``{"not": {}}`` accepts nothing (2020-12 core section 4.3.2)."""
+    if schema is False:
+        return True
+    return (
+        isinstance(schema, dict)
+        and "not" in schema
+        and is_trivially_true(schema["not"])
+        and all(k == "not" or k in _HARMLESS for k in schema)
+    )
+
+
+class Document:
+    """One schema document: resolves its references and knows which subtrees hold any."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self._anchors: dict[str, str] = {}
+        self._ids: dict[str, str] = {}
+        self._clean: set[int] = set()
+        self._index(root, "")
+
+    def _index(self, node: Any, pointer: str) -> bool:
+        # Iterative would be kinder to very deep documents; recursion depth here equals the
+        # document's nesting, which the engine's own recursion needs anyway.
+        has_ref = False
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node:
+                has_ref = True
+            anchor = node.get("$anchor")
+            if isinstance(anchor, str):
+                self._anchors.setdefault(anchor, pointer)
+            ident = node.get("$id")
+            if isinstance(ident, str) and pointer:
+                self._ids.setdefault(ident.rstrip("#"), pointer)
+            for key, value in node.items():
+                if isinstance(value, dict | list) and self._index(value, f"{pointer}/{escape(key)}"):
+                    has_ref = True
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, dict | list) and self._index(value, f"{pointer}/{i}"):
+                    has_ref = True
+        if not has_ref:
+            self._clean.add(id(node))
+        return has_ref
+
+    def ref_free(self, node: Any) -> bool:
+        """Whether ``node`` is a value of this document with no reference anywhere below it.
+
+        Values made up during resolution are not known here, so they never count as ref-free.
+        """
+        return not isinstance(node, dict | list) or id(node) in self._clean
+
+    def lookup(self, pointer: str) -> Any:
+        node = self.root
+        for token in _tokens(pointer):
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise KeyError(pointer)
+        return node
+
+    def target(self, ref: str) -> str | None:
+        """The pointer a reference names inside this document, or None if it leaves it."""
+        base, _, fragment = ref.partition("#")
+        if base:
+            start = self._ids.get(base)
+            if start is None:
+                root_id = self.root.get("$id") if isinstance(self.root, dict) else None
+                if not (isinstance(root_id, str) and root_id.rstrip("#") == base):
+                    return None
+                start = ""
+        else:
+            start = ""
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            return self._anchors.get(fragment)
+        return start + fragment
+
+    def resolve(self, schema: Any, pointer: str | None) -> tuple[Any, str | None, bool]:
+        """Follow ``$ref`` until a schema that is not a bare reference.
+
+        Returns the schema, its pointer and whether a reference was followed. A reference
+        with sibling assertions becomes the merged schema (both apply, 2020-12 core 10.2.1
+        reads adjacent keywords as a conjunction); an unresolvable one is left as it is.
+        """
+        followed = False
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            target = self.target(schema["$ref"])
+            if target is None or target in seen:
+                return schema, pointer, followed
+            seen.add(target)
+            try:
+                body = self.lookup(target)
+            except KeyError:
+                return schema, pointer, followed
+            siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in _HARMLESS}
+            if not siblings:
+                schema, pointer, followed = body, target, True
+                continue
+            followed = True
+            if body is True or is_trivially_true(body):
+                return siblings, pointer, True
+            if isinstance(body, dict) and not (siblings.keys() & body.keys()):
+                schema = {k: v for k, v in body.items() if k not in _HARMLESS}
+                schema.update(siblings)
+                continue
+            # A stable made-up pointer keeps cycle detection working through the merge.
+            merged_at = None if pointer is None else f"{pointer}#merged"
+            return {"allOf": [body, siblings]}, merged_at, True
+        return schema, pointer, followed
+
+
+def _tokens(pointer: str) -> Iterator[str]:
+    if not pointer:
+        return
+    for token in pointer.lstrip("/").split("/") if pointer.startswith("/") else [pointer]:
+        yield token.replace("~1", "/").replace("~0", "~")

@@ -1,0 +1,266 @@
+"""The one way the registry writes: build a signed commit, pass the gate, move ``main`` and tag.
+
+A publish is all or nothing. The commit is built on the head it read; the gate judges
+exactly that commit; ``main`` and the version tags then move together under one set
+of ref locks. When another writer got there first, the publish is rebuilt on the new
+head and judged again, so racing publishers never lose each other's versions.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+
+from registry.errors import (
+    BreakingChange,
+    ConcurrentUpdate,
+    ContentAlreadyPublished,
+    InvalidInput,
+    RegistryError,
+    ValidationFailed,
+    VersionExists,
+    VersionNotIncreasing,
+)
+from registry.gate import Verdict, evaluate
+from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
+from registry.policy import POLICY_FILE
+from registry.signing import SigningKey
+from registry.store import Identity, MainMoved, Snapshot, Store
+from registry.validate import load_yaml
+from registry.versions import NewVersion, capsule_id, capsule_versions, contract_versions, write_version_tag
+
+Builder = Callable[[Snapshot], Mapping[str, bytes | None]]
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    commit: str
+    versions: tuple[NewVersion, ...]
+    created_at: datetime
+    verdict: Verdict
+    signatures: Mapping[str, str]  # tag name -> capsule signature (base64), capsules only
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes: the registry key and identity, and the author the commit credits."""
+
+    key: SigningKey
+    identity: Identity = field(default_factory=Identity)
+    author: Identity | None = None
+
+
+# The first refusal decides the error kind, so each door maps it to one status.
+_REFUSALS: dict[str, type[RegistryError]] = {
+    "breaking_change": BreakingChange,
+    "incompatible": BreakingChange,
+    "version.bump": BreakingChange,
+    "version.order": VersionNotIncreasing,
+    "version.immutable": VersionExists,
+}
+
+
+def refusal(verdict: Verdict) -> RegistryError:
+    """The typed error for a verdict that refuses."""
+    for capsule in verdict.capsules:
+        if capsule.duplicate_of is not None:
+            error: RegistryError = ContentAlreadyPublished(capsule.duplicate_of)
+            error.problems = verdict.problems
+            return error
+    for problem in verdict.errors:
+        kind = _REFUSALS.get(problem.code)
+        if kind is not None:
+            error = kind(problem.render())
+            error.problems = verdict.problems
+            return error
+    return ValidationFailed(verdict.problems)
+
+
+def publish(
+    store: Store,
+    build: Builder,
+    *,
+    message: str,
+    writer: Writer,
+    trailers: Mapping[str, str] | None = None,
+    expect: Callable[[Verdict], None] | None = None,
+    deadline_s: float = 30.0,
+) -> PublishResult:
+    """Write what ``build`` returns for the current head as one signed, gated commit.
+
+    ``expect`` may refuse a verdict that passes the gate but not the caller's intent
+    (a publish that introduces no version). Raises the gate's refusal as a typed error.
+    """
+    text = message.rstrip() + "\n"
+    if trailers:
+        text += "\n" + "".join(f"{k}: {v}\n" for k, v in trailers.items())
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        head = store.head()
+        snap = store.snapshot(head)
+        changes = build(snap)
+        tree = store.write_tree(head, changes)
+        if snap.tree is not None and tree == snap.tree.id:
+            raise VersionExists("nothing to publish: the store already holds exactly these files")
+        now = int(time.time())
+        commit = store.write_commit(
+            tree=tree,
+            parents=[head] if head is not None else [],
+            message=text,
+            author=writer.author or writer.identity,
+            committer=writer.identity,
+            key=writer.key,
+            when=now,
+        )
+        verdict = evaluate(store, head, commit)
+        if not verdict.accepted:
+            raise refusal(verdict)
+        if expect is not None:
+            expect(verdict)
+        tags, signatures = {}, {}
+        for version in verdict.versions:
+            tags[version.tag_ref] = write_version_tag(
+                store, version, commit=commit, key=writer.key, tagger=writer.identity
+            )
+            if version.kind == "capsule":
+                signatures[version.tag_name] = writer.key.sign_digest_b64(bytes.fromhex(version.digest))
+        try:
+            store.advance(expected=head, new=commit, tags=tags, reflog=message.splitlines()[0])
+        except MainMoved:
+            attempt += 1
+            if time.monotonic() - started > deadline_s:
+                raise ConcurrentUpdate(
+                    f"main kept moving for {deadline_s:.0f}s; the publish was not written",
+                    hint="try again",
+                ) from None
+            time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
+            continue
+        return PublishResult(
+            str(commit), verdict.versions, datetime.fromtimestamp(now, UTC), verdict, signatures
+        )
+
+
+def _dir_changes(snap: Snapshot, where: str, files: Mapping[str, bytes]) -> dict[str, bytes | None]:
+    """Replace a directory's files: write ``files``, delete what else was there."""
+    changes: dict[str, bytes | None] = {f"{where}/{n}": None for n in snap.files(where)}
+    changes.update({f"{where}/{n}": data for n, data in files.items()})
+    return changes
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    name: str
+    version: str
+    schema_text: str
+    description: str | None = None
+    wit: tuple[str, str] | None = None  # (file name, text)
+    descriptor: tuple[str, str] | None = None
+
+
+def publish_contract(store: Store, item: ContractInput, *, writer: Writer) -> PublishResult:
+    """Publish one contract version (spec section 6, ``registry publish contract``)."""
+    name = contract_name(item.name)
+    version = ContractVersion.parse(item.version)
+    existing = {ContractVersion.parse(p.version) for p in contract_versions(store, name) if p.version}
+    if version in existing:
+        raise VersionExists(
+            f"Contract {name} version {version.text} already exists",
+            hint="published versions never change: publish a higher version",
+        )
+
+    def build(snap: Snapshot) -> Mapping[str, bytes | None]:
+        where = f"contracts/{name}"
+        current = snap.read(f"{where}/contract.yaml")
+        meta: dict[str, Any] = {"name": name, "version": version.text}
+        if item.description is not None:
+            meta["description"] = item.description
+        if current is not None:
+            try:
+                old = yaml.safe_load(current) or {}
+            except yaml.YAMLError:
+                old = {}
+            # A contract's settings outlive its versions; its deprecation does not.
+            for key in ("compatibility", "policy"):
+                if isinstance(old, dict) and key in old:
+                    meta[key] = old[key]
+        files: dict[str, bytes] = {"schema.json": item.schema_text.encode()}
+        if item.wit:
+            meta["wit"] = item.wit[0]
+            files[item.wit[0]] = item.wit[1].encode()
+        if item.descriptor:
+            meta["descriptor"] = item.descriptor[0]
+            files[item.descriptor[0]] = item.descriptor[1].encode()
+        files["contract.yaml"] = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).encode()
+        return _dir_changes(snap, where, files)
+
+    def expect(verdict: Verdict) -> None:
+        if not any(v.kind == "contract" and v.key == f"contracts/{name}" for v in verdict.versions):
+            raise VersionExists(f"Contract {name} version {version.text} already exists")
+
+    return publish(
+        store, build, message=f"publish contract {name} {version.text}", writer=writer, expect=expect
+    )
+
+
+def publish_capsule(
+    store: Store,
+    tenant_id: str,
+    document_text: bytes,
+    *,
+    writer: Writer,
+    meta: Mapping[str, Any] | None = None,
+    trailers: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+) -> PublishResult:
+    """Publish the next version of a capsule from its ``capsule.yaml`` text.
+
+    ``meta`` replaces ``meta.yaml`` when given; otherwise the existing one is kept, or a
+    fresh one (stable id, ACTIVE) is written for a new capsule.
+    """
+    tenant_id = tenant(tenant_id)
+    doc = load_yaml(document_text, limits=limits or Limits(), path_hint="capsule.yaml")
+    raw_name = doc.get("metadata", {}).get("name") if isinstance(doc, dict) else None
+    if not isinstance(raw_name, str):
+        raise InvalidInput(
+            "capsule.yaml has no metadata.name",
+            hint="a Capsule document names itself in metadata.name",
+        )
+    name = capsule_name(raw_name)
+    where = f"capsules/{tenant_id}/{name}"
+
+    def build(snap: Snapshot) -> Mapping[str, bytes | None]:
+        files = {"capsule.yaml": document_text}
+        if meta is not None:
+            files["meta.yaml"] = yaml.safe_dump(dict(meta), sort_keys=False).encode()
+        elif snap.read(f"{where}/meta.yaml") is None:
+            fresh = {"id": capsule_id(tenant_id, name), "status": "ACTIVE"}
+            files["meta.yaml"] = yaml.safe_dump(fresh, sort_keys=False).encode()
+        return {f"{where}/{n}": data for n, data in files.items()}
+
+    def expect(verdict: Verdict) -> None:
+        if not any(v.kind == "capsule" and v.key == where for v in verdict.versions):
+            published = capsule_versions(store, tenant_id, name)
+            raise ContentAlreadyPublished(int(published[-1].version) if published else 0)
+
+    return publish(
+        store,
+        build,
+        message=f"publish capsule {tenant_id}/{name}",
+        writer=writer,
+        trailers=trailers,
+        expect=expect,
+    )
+
+
+def publish_files(store: Store, files: Mapping[str, bytes], *, writer: Writer, message: str) -> PublishResult:
+    """Publish a whole tree of store files at once (``registry init --from``)."""
+    if POLICY_FILE not in files and store.head() is None:
+        raise InvalidInput("a store's first publish needs registry.yaml")
+    return publish(store, lambda _snap: dict(files), message=message, writer=writer)

@@ -1,0 +1,49 @@
+"""One typed settings object, built at the edge from flags and the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.errors import InvalidInput
+from registry.signing import SigningKey
+from registry.store import Identity, Store
+
+SIGNING_KEY_CONFIG = "registry.signingKey"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path | None = None
+    signing_key: Path | None = None
+    identity: Identity = field(default_factory=Identity)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
+        """Flags win; ``REGISTRY_STORE``/``REGISTRY_SIGNING_KEY`` fill what they leave out."""
+        env = os.environ if env is None else env
+        store = flags.get("store") or env.get("REGISTRY_STORE")
+        key = flags.get("signing_key") or env.get("REGISTRY_SIGNING_KEY")
+        identity = Identity(
+            env.get("REGISTRY_IDENTITY_NAME", "registry"),
+            env.get("REGISTRY_IDENTITY_EMAIL", "registry@localhost"),
+        )
+        return cls(Path(str(store)) if store else None, Path(str(key)) if key else None, identity)
+
+    def require_store(self) -> Path:
+        if self.store is None:
+            raise InvalidInput("no store given", hint="pass --store PATH or set REGISTRY_STORE")
+        return self.store
+
+    def key_for(self, store: Store) -> SigningKey:
+        """The registry key: the flag or environment, else the one the store's config names."""
+        path = self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
+        if path is None:
+            raise InvalidInput(
+                "no registry signing key",
+                hint="pass --signing-key PATH, set REGISTRY_SIGNING_KEY, or set registry.signingKey "
+                "in the store's git config",
+            )
+        return SigningKey.load(path)

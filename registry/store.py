@@ -1,0 +1,332 @@
+"""The store: a bare Git repository read and written through pygit2.
+
+This module knows git, not registry rules: trees and blobs at a commit, version tag
+refs, signed commit and tag objects, and the one compare-and-swap that moves ``main``
+and creates version tags together. The gate decides; ``publish`` orchestrates.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygit2
+from pygit2.enums import FileMode, ObjectType
+
+from registry.errors import ConcurrentUpdate, StoreError, VersionExists
+from registry.signing import SigningKey
+
+MAIN = "refs/heads/main"
+TAG_PREFIX = "refs/tags/"
+CONTRACT_TAGS = "refs/tags/contracts/"
+CAPSULE_TAGS = "refs/tags/capsules/"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a commit or tag says wrote it."""
+
+    name: str = "registry"
+    email: str = "registry@localhost"
+
+    def signature(self, when: int | None = None) -> pygit2.Signature:
+        return pygit2.Signature(self.name, self.email, int(when if when is not None else time.time()), 0)
+
+
+class MainMoved(Exception):
+    """``main`` no longer points where the writer started from; rebuild and try again."""
+
+
+class Snapshot:
+    """The files of the store at one commit (or of an empty store when ``commit`` is None)."""
+
+    def __init__(self, repo: pygit2.Repository, commit: pygit2.Oid | None) -> None:
+        self.repo = repo
+        self.commit_id = commit
+        self.tree: pygit2.Tree | None = repo[commit].peel(pygit2.Tree) if commit is not None else None
+
+    def _entry(self, path: str) -> pygit2.Object | None:
+        if self.tree is None:
+            return None
+        try:
+            return self.tree[path]
+        except KeyError:
+            return None
+
+    def read(self, path: str) -> bytes | None:
+        obj = self._entry(path)
+        if obj is None or obj.type != ObjectType.BLOB:
+            return None
+        return obj.data
+
+    def is_dir(self, path: str) -> bool:
+        obj = self._entry(path)
+        return obj is not None and obj.type == ObjectType.TREE
+
+    def listdir(self, path: str) -> list[str]:
+        """Names in a directory of the store; empty when it does not exist."""
+        obj = self.tree if path in ("", ".") else self._entry(path)
+        if obj is None or obj.type != ObjectType.TREE:
+            return []
+        return [e.name for e in obj]
+
+    def files(self, path: str) -> dict[str, bytes]:
+        """The blobs directly inside a directory, by file name."""
+        obj = self._entry(path)
+        if obj is None or obj.type != ObjectType.TREE:
+            return {}
+        return {e.name: self.repo[e.id].data for e in obj if e.type == ObjectType.BLOB}
+
+    def subdirs(self, path: str) -> list[str]:
+        obj = self.tree if path in ("", ".") else self._entry(path)
+        if obj is None or obj.type != ObjectType.TREE:
+            return []
+        return [e.name for e in obj if e.type == ObjectType.TREE]
+
+    def changed_paths(self, other: Snapshot) -> list[str]:
+        """Paths whose blob differs between ``other`` (older) and this snapshot.
+
+        The diff walks only the subtrees whose ids differ, so its cost follows the size
+        of the change, not the size of the store.
+        """
+        if self.tree is None and other.tree is None:
+            return []
+        if other.tree is None:
+            assert self.tree is not None
+            return [p for p in _walk(self.repo, self.tree, "")]
+        if self.tree is None:
+            return [p for p in _walk(self.repo, other.tree, "")]
+        diff = other.tree.diff_to_tree(self.tree)
+        paths: set[str] = set()
+        for delta in diff.deltas:
+            paths.add(delta.old_file.path)
+            paths.add(delta.new_file.path)
+        return sorted(paths)
+
+
+def _walk(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> Iterator[str]:
+    for entry in tree:
+        path = f"{prefix}{entry.name}"
+        if entry.type == ObjectType.TREE:
+            yield from _walk(repo, repo[entry.id], path + "/")
+        else:
+            yield path
+
+
+class Store:
+    """A registry store: a bare repository whose ``main`` holds the files."""
+
+    def __init__(self, repo: pygit2.Repository) -> None:
+        self.repo = repo
+        self.path = Path(repo.path)
+        self._packed: tuple[tuple[float, int], dict[str, str]] | None = None
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        try:
+            repo = pygit2.Repository(str(path))
+        except (pygit2.GitError, KeyError):
+            raise StoreError(
+                f"{path} is not a git repository",
+                hint="create a store with 'registry init STORE.git'",
+            ) from None
+        return cls(repo)
+
+    @classmethod
+    def open_from_env(cls) -> Store:
+        """Open the repository a git hook runs in, quarantined objects included."""
+        repo = pygit2.Repository(os.environ.get("GIT_DIR", "."), pygit2.enums.RepositoryOpenFlag.FROM_ENV)
+        return cls(repo)
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str]) -> Store:
+        p = Path(path)
+        if p.exists() and any(p.iterdir()):
+            raise StoreError(f"{p} exists and is not empty", hint="choose a new path for the store")
+        repo = pygit2.init_repository(str(p), bare=True, initial_head="main")
+        return cls(repo)
+
+    # -- reading -----------------------------------------------------------------
+
+    def head(self) -> pygit2.Oid | None:
+        ref = self.repo.references.get(MAIN)
+        return ref.target if ref is not None else None
+
+    def snapshot(self, commit: pygit2.Oid | str | None = None) -> Snapshot:
+        if commit is None:
+            return Snapshot(self.repo, self.head())
+        oid = commit if isinstance(commit, pygit2.Oid) else pygit2.Oid(hex=str(commit))
+        return Snapshot(self.repo, oid)
+
+    def config(self, key: str) -> str | None:
+        try:
+            return self.repo.config[key]
+        except KeyError:
+            return None
+
+    def set_config(self, key: str, value: str) -> None:
+        self.repo.config[key] = value
+
+    def _packed_refs(self) -> dict[str, str]:
+        packed = self.path / "packed-refs"
+        try:
+            st = packed.stat()
+        except FileNotFoundError:
+            return {}
+        stamp = (st.st_mtime, st.st_size)
+        if self._packed is None or self._packed[0] != stamp:
+            refs: dict[str, str] = {}
+            for line in packed.read_text().splitlines():
+                if line and line[0] not in "#^":
+                    oid, _, name = line.partition(" ")
+                    refs[name] = oid
+            self._packed = (stamp, refs)
+        return self._packed[1]
+
+    def refs_under(self, prefix: str) -> dict[str, str]:
+        """Every ref whose name starts with ``prefix`` (ending in '/'), loose or packed.
+
+        libgit2 has no glob over refs in pygit2, and listing every ref would make the
+        gate's cost grow with the store; this reads one directory and the packed file.
+        """
+        refs = {n: o for n, o in self._packed_refs().items() if n.startswith(prefix)}
+        base = self.path / prefix
+        if base.is_dir():
+            for dirpath, _dirs, files in os.walk(base):
+                for f in files:
+                    if f.endswith(".lock"):
+                        continue
+                    full = Path(dirpath) / f
+                    name = full.relative_to(self.path).as_posix()
+                    try:
+                        text = full.read_text().strip()
+                    except OSError:
+                        continue
+                    if len(text) >= 40 and not text.startswith("ref:"):
+                        refs[name] = text
+        return refs
+
+    def ref(self, name: str) -> str | None:
+        ref = self.repo.references.get(name)
+        return str(ref.target) if ref is not None else None
+
+    def tag_target(self, tag_oid: str) -> tuple[pygit2.Oid, bytes]:
+        """The commit an annotated tag points at, and the tag's raw bytes."""
+        obj = self.repo[tag_oid]
+        raw = self.repo.odb.read(obj.id)[1]
+        return obj.peel(pygit2.Commit).id, raw
+
+    # -- writing -----------------------------------------------------------------
+
+    def write_tree(self, base: pygit2.Oid | None, changes: Mapping[str, bytes | None]) -> pygit2.Oid:
+        """The tree of ``base`` with ``changes`` applied (None deletes a file)."""
+        index = pygit2.Index()
+        if base is not None:
+            index.read_tree(self.repo[base].peel(pygit2.Tree))
+        for path, data in changes.items():
+            if data is None:
+                if path in index:
+                    index.remove(path)
+            else:
+                blob = self.repo.create_blob(data)
+                index.add(pygit2.IndexEntry(path, blob, FileMode.BLOB))
+        return index.write_tree(self.repo)
+
+    def write_commit(
+        self,
+        *,
+        tree: pygit2.Oid,
+        parents: list[pygit2.Oid],
+        message: str,
+        author: Identity,
+        committer: Identity,
+        key: SigningKey | None,
+        when: int | None = None,
+    ) -> pygit2.Oid:
+        """A commit object, signed in git's SSH format when ``key`` is given."""
+        a, c = author.signature(when), committer.signature(when)
+        if key is None:
+            return self.repo.create_commit(None, a, c, message, tree, parents)
+        text = self.repo.create_commit_string(a, c, message, tree, parents)
+        return self.repo.create_commit_with_signature(text, key.sign_ssh(text.encode()))
+
+    def write_tag(
+        self,
+        *,
+        name: str,
+        target: pygit2.Oid,
+        message: str,
+        tagger: Identity,
+        key: SigningKey,
+        when: int | None = None,
+    ) -> pygit2.Oid:
+        """A signed annotated tag object (not yet a ref); ``name`` is the short tag name."""
+        sig = tagger.signature(when)
+        body = (
+            f"object {target}\n"
+            "type commit\n"
+            f"tag {name}\n"
+            f"tagger {sig.name} <{sig.email}> {sig.time} +0000\n"
+            "\n"
+            f"{message.rstrip()}\n"
+        ).encode()
+        armor = key.sign_ssh(body) + "\n"
+        return self.repo.odb.write(ObjectType.TAG, body + armor.encode())
+
+    def advance(
+        self,
+        *,
+        expected: pygit2.Oid | None,
+        new: pygit2.Oid,
+        tags: Mapping[str, pygit2.Oid],
+        reflog: str,
+        attempts: int = 50,
+    ) -> None:
+        """Move ``main`` from ``expected`` to ``new`` and create ``tags``, all or nothing.
+
+        Every ref is locked first, then checked, then written: a racing writer either
+        holds a lock (we wait briefly and retry) or has already moved ``main`` (we raise
+        ``MainMoved`` so the caller rebuilds on the new head). A tag ref that exists
+        already means the version was published by someone else: ``VersionExists``.
+        """
+        for attempt in range(attempts):
+            try:
+                with self.repo.transaction() as tx:
+                    tx.lock_ref(MAIN)
+                    for name in tags:
+                        tx.lock_ref(name)
+                    if self.head() != expected:
+                        raise MainMoved()
+                    for name in tags:
+                        if self.repo.references.get(name) is not None:
+                            raise VersionExists(
+                                f"{name.removeprefix(TAG_PREFIX)} is published already",
+                                hint="published versions never change: bump the version",
+                            )
+                    tx.set_target(MAIN, new, message=reflog)
+                    for name, oid in tags.items():
+                        tx.set_target(name, oid, message=reflog)
+                return
+            except (pygit2.GitError, OSError) as exc:
+                if "lock" not in str(exc).lower() and "exists" not in str(exc).lower():
+                    raise StoreError(f"cannot update the store: {exc}") from None
+                time.sleep(min(0.002 * (attempt + 1), 0.05))
+        raise ConcurrentUpdate(
+            "the store is busy: its refs stayed locked",
+            hint="try again; if it persists, remove stale *.lock files under the store's refs/",
+        )
+
+    def create_tag_ref(self, name: str, oid: pygit2.Oid) -> bool:
+        """Create a tag ref if it does not exist; False when it already does."""
+        if self.repo.references.get(name) is not None:
+            return False
+        try:
+            self.repo.references.create(name, oid)
+        except (pygit2.AlreadyExistsError, ValueError):
+            return False
+        return True

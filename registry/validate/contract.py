@@ -1,0 +1,136 @@
+"""``contracts/<name>/contract.yaml``: what a contract is called, its version and its policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from registry.errors import InvalidName
+from registry.model import ContractVersion, Problem, contract_name
+from registry.validate.jsonpath import jsonpath
+
+#: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
+COMPATIBILITY_MODES = (
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+    "NONE",
+)
+#: ``strict`` treats linter warnings as errors; ``lenient`` reports them only.
+POLICIES = ("lenient", "strict")
+
+# RFC 3339 section 5.6: full-date, or date-time with a time offset.
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$")
+# A plain file name beside contract.yaml: no directories, no hidden files.
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+
+
+def _name(value: Any) -> str | None:
+    try:
+        contract_name(value)
+    except InvalidName as exc:
+        return exc.diagnostics()
+    return None
+
+
+def _version(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"version must be a string such as '1.0.0', got {value!r} (quote it in YAML)"
+    try:
+        ContractVersion.parse(value)
+    except InvalidName as exc:
+        return exc.diagnostics()
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}, got {value!r}"
+
+    return check
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+
+
+def _sunset(value: Any) -> str | None:
+    if isinstance(value, date | datetime):
+        return None
+    if isinstance(value, str) and _RFC3339.match(value):
+        try:
+            datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+            return None
+        except ValueError:
+            pass
+    return f"must be an RFC 3339 date or date-time such as 2026-01-31 or 2026-01-31T00:00:00Z, got {value!r}"
+
+
+def _file(suffix: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str) or not _FILE_NAME.match(value) or ".." in value:
+            return f"must be a file name beside contract.yaml (no '/' or '..'), got {value!r}"
+        if not value.endswith(suffix) or value == suffix:
+            return f"must name a {suffix} file, got {value!r}"
+        return None
+
+    return check
+
+
+_FIELDS: dict[str, Callable[[Any], str | None]] = {
+    "name": _name,
+    "version": _version,
+    "description": _text,
+    "compatibility": _one_of(COMPATIBILITY_MODES),
+    "policy": _one_of(POLICIES),
+    "deprecated": _bool,
+    "sunset": _sunset,
+    "wit": _file(".wit"),
+    "descriptor": _file(".json"),
+}
+_REQUIRED = ("name", "version")
+
+
+def validate_contract_meta(doc: Any) -> list[Problem]:
+    """Every problem of a parsed ``contract.yaml``; each field's rule is in ``_FIELDS``.
+
+    ``name`` and ``version`` are required; the other fields may be absent or null.
+    Unknown keys are refused, naming the allowed ones, so a typo never goes unnoticed.
+    """
+    if not isinstance(doc, dict):
+        return [
+            Problem(
+                "contract.type", "contract.yaml must be a mapping of fields, such as 'name: ritual.started'"
+            )
+        ]
+    problems: list[Problem] = []
+    for key in _REQUIRED:
+        if doc.get(key) is None:
+            problems.append(Problem("contract.required", f"{key!r} is required", jsonpath([key])))
+    allowed = ", ".join(_FIELDS)
+    for key, value in doc.items():
+        check = _FIELDS.get(key) if isinstance(key, str) else None
+        if check is None:
+            problems.append(
+                Problem(
+                    "contract.unknown_key",
+                    f"unknown field {key!r}; allowed fields: {allowed}",
+                    jsonpath([str(key)]),
+                )
+            )
+            continue
+        if value is None:
+            continue
+        message = check(value)
+        if message:
+            problems.append(Problem(f"contract.{key}", f"{key}: {message}", jsonpath([key])))
+    return problems

@@ -1,0 +1,211 @@
+"""A contract's JSON Schema checked as a schema: its metaschema, and its ``$ref``s.
+
+The dialect is the one the schema names in ``$schema`` (draft-04, -06, -07, 2019-09 or
+2020-12); a schema that names none is read as draft 2020-12, as the store's layout
+says. Local references (``#…``) must resolve inside the document; other references
+are returned by ``external_refs`` for the gate to resolve against other contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urldefrag
+
+from jsonschema import (
+    Draft4Validator,
+    Draft6Validator,
+    Draft7Validator,
+    Draft201909Validator,
+    Draft202012Validator,
+)
+from jsonschema.protocols import Validator
+
+from registry.model import Problem
+from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
+
+_DIALECTS: dict[str, type[Validator]] = {
+    "http://json-schema.org/draft-04/schema": Draft4Validator,
+    "http://json-schema.org/draft-06/schema": Draft6Validator,
+    "http://json-schema.org/draft-07/schema": Draft7Validator,
+    "https://json-schema.org/draft/2019-09/schema": Draft201909Validator,
+    "https://json-schema.org/draft/2020-12/schema": Draft202012Validator,
+}
+
+# Keywords whose value is a subschema, an array of them, or an object of them
+# (JSON Schema 2020-12 Core section 10, Validation section 6, and the older drafts' names).
+_ONE = frozenset(
+    {
+        "additionalItems",
+        "additionalProperties",
+        "contains",
+        "else",
+        "if",
+        "items",
+        "not",
+        "propertyNames",
+        "then",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+_MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_NAMED = frozenset(
+    {"$defs", "definitions", "properties", "patternProperties", "dependentSchemas", "dependencies"}
+)
+
+
+def dialect(schema: Any) -> type[Validator] | None:
+    """The validator class for the schema's ``$schema``, draft 2020-12 when absent, None when unknown."""
+    if not isinstance(schema, dict) or "$schema" not in schema:
+        return Draft202012Validator
+    uri = schema["$schema"]
+    if not isinstance(uri, str):
+        return None
+    return _DIALECTS.get(uri.rstrip("#"))
+
+
+def validate_json_schema(schema: Any) -> list[Problem]:
+    """Every problem of a contract schema: all metaschema errors, then unresolved local ``$ref``s.
+
+    Problems are coded ``metaschema.<keyword>`` (the metaschema keyword that failed),
+    ``schema_dialect`` for an unknown ``$schema`` and ``ref_unresolved``; their path
+    points into the contract schema.
+    """
+    cls = dialect(schema)
+    if cls is None:
+        known = ", ".join(_DIALECTS)
+        return [
+            Problem(
+                "schema_dialect",
+                f"$schema {schema.get('$schema')!r} is not a dialect the registry knows; use one of {known}",
+                jsonpath(["$schema"]),
+            )
+        ]
+    if not isinstance(schema, dict | bool):
+        return [Problem("metaschema.type", "a JSON Schema is an object (or, from draft-06, a boolean)")]
+    # What check_schema does, without stopping at the first error.
+    meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    errors = sorted(meta.iter_errors(schema), key=sort_key)
+    problems = schema_problems(errors, prefix="metaschema")
+    if not problems:
+        problems += _unresolved_refs(schema, cls)
+    return problems
+
+
+def _id_keyword(cls: type[Validator]) -> str:
+    return "id" if cls is Draft4Validator else "$id"
+
+
+def _subschemas(node: Any, path: list[str | int]) -> Iterator[tuple[Any, list[str | int]]]:
+    """The direct subschemas of a schema, with their paths; data keywords (enum, const…) are skipped."""
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in _NAMED and isinstance(value, dict):
+            for name, sub in value.items():
+                if isinstance(sub, dict | bool):
+                    yield sub, [*path, key, name]
+        elif key in _MANY and isinstance(value, list):
+            for i, sub in enumerate(value):
+                yield sub, [*path, key, i]
+        elif key in _ONE and isinstance(value, dict | bool):
+            yield value, [*path, key]
+
+
+def _walk(
+    schema: Any, cls: type[Validator]
+) -> Iterator[tuple[dict[str, Any], list[str | int], dict[str, Any], bool]]:
+    """Each subschema with its path, the resource root it belongs to, and whether that root is embedded."""
+    id_key = _id_keyword(cls)
+    stack: list[tuple[Any, list[str | int], Any, bool]] = [(schema, [], schema, False)]
+    while stack:
+        node, path, root, embedded = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        own_id = node.get(id_key)
+        if path and isinstance(own_id, str) and not own_id.startswith("#"):
+            root, embedded = node, True
+        yield node, path, root, embedded
+        for sub, sub_path in _subschemas(node, path):
+            stack.append((sub, sub_path, root, embedded))
+
+
+def _embedded_ids(schema: Any, cls: type[Validator]) -> set[str]:
+    id_key = _id_keyword(cls)
+    return {
+        urldefrag(node[id_key])[0]
+        for node, path, _, _ in _walk(schema, cls)
+        if path and isinstance(node.get(id_key), str)
+    }
+
+
+def external_refs(schema: Any) -> list[str]:
+    """The ``$ref``s that point outside the document, as written and without repeats.
+
+    A reference to a resource embedded in the same document (by its ``$id``) is local.
+    """
+    cls = dialect(schema) or Draft202012Validator
+    embedded = _embedded_ids(schema, cls)
+    refs: list[str] = []
+    for node, _, _, _ in _walk(schema, cls):
+        for key in ("$ref", "$dynamicRef", "$recursiveRef"):
+            ref = node.get(key)
+            if not isinstance(ref, str) or ref.startswith("#"):
+                continue
+            if urldefrag(ref)[0] in embedded or ref in refs:
+                continue
+            refs.append(ref)
+    return refs
+
+
+def _anchors(root: dict[str, Any], cls: type[Validator]) -> set[str]:
+    id_key = _id_keyword(cls)
+    names: set[str] = set()
+    for node, _, node_root, _ in _walk(root, cls):
+        if node_root is not root and node is not root:
+            continue
+        for key in ("$anchor", "$dynamicAnchor"):
+            if isinstance(node.get(key), str):
+                names.add(node[key])
+        own = node.get(id_key)
+        if isinstance(own, str) and own.startswith("#"):  # draft-04..07 plain-name fragments
+            names.add(own[1:])
+    return names
+
+
+def _pointer(root: Any, fragment: str) -> bool:
+    """Whether a JSON Pointer (RFC 6901) fragment resolves in ``root``."""
+    node = root
+    for raw in fragment.split("/")[1:]:
+        token = unquote(raw).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+def _unresolved_refs(schema: Any, cls: type[Validator]) -> list[Problem]:
+    problems: list[Problem] = []
+    for node, path, root, _ in _walk(schema, cls):
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            continue
+        fragment = ref[1:]
+        if fragment == "" or fragment.startswith("/"):
+            ok = _pointer(root, fragment)
+        else:
+            ok = unquote(fragment) in _anchors(root, cls)
+        if not ok:
+            problems.append(
+                Problem(
+                    "ref_unresolved",
+                    f"$ref {ref!r} points at nothing in this schema; add the target or fix the pointer",
+                    jsonpath([*path, "$ref"]),
+                )
+            )
+    return problems

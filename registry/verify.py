@@ -1,0 +1,91 @@
+"""Offline verification of a store or clone: every version tag's signature and digest.
+
+Needs no server and no ``ssh-keygen``: the trusted keys are the signers of
+``registry.yaml`` on ``main`` unless the caller names its own.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from registry.digest import capsule_content_digest
+from registry.errors import RegistryError
+from registry.gate import policy_at
+from registry.signing import PublicKey, verify_ssh
+from registry.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Store
+from registry.tagging import contract_version_at, untagged
+from registry.validate import read_capsule
+from registry.versions import read_published
+
+
+@dataclass(frozen=True)
+class Finding:
+    ref: str
+    ok: bool
+    message: str
+
+
+def _check_tag(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]) -> Finding:
+    name = ref.removeprefix(TAG_PREFIX)
+    try:
+        published = read_published(store, ref, tag_id)
+    except (KeyError, ValueError) as exc:
+        return Finding(name, False, f"tag object unreadable: {exc}")
+    if published.armor is None:
+        return Finding(name, False, "tag is not signed")
+    try:
+        principal = verify_ssh(published.armor, published.signed_payload, allowed)
+    except RegistryError as exc:
+        return Finding(name, False, f"tag signature: {exc.message}")
+    snap = store.snapshot(published.commit)
+    policy = policy_at(store, published.commit)
+    parts = name.split("/")
+    if parts[0] == "contracts":
+        actual = contract_version_at(snap, parts[1], policy)
+        if actual is None or actual.version != published.version:
+            return Finding(name, False, "the tagged commit does not hold this contract version")
+        if actual.digest != published.fields.get("digest"):
+            return Finding(
+                name,
+                False,
+                f"digest mismatch: tag says {published.fields.get('digest')}, content gives {actual.digest}",
+            )
+    else:
+        doc, _ = read_capsule(parts[1], parts[2], snap.files("/".join(parts[:3])), limits=policy.limits)
+        if doc is None:
+            return Finding(name, False, "the tagged commit does not hold a valid capsule")
+        digest = capsule_content_digest(doc.document)
+        if digest.hex() != published.fields.get("content-hash"):
+            return Finding(name, False, "content hash mismatch")
+        sig = published.fields.get("signature")
+        key = next((PublicKey(raw) for raw, p in allowed.items() if p == principal), None)
+        if not sig or key is None or not key.verify_raw(base64.b64decode(sig), digest):
+            return Finding(name, False, "capsule signature does not verify over the content hash")
+    return Finding(name, True, f"signed by {principal}, digest {published.digest}")
+
+
+def verify_store(
+    store: Store, *, only: str | None = None, trusted: Mapping[bytes, str] | None = None
+) -> list[Finding]:
+    """One finding per version tag (or just ``only``), and one per untagged version."""
+    head = store.head()
+    allowed = dict(trusted) if trusted is not None else policy_at(store, head).allowed_keys()
+    refs = {**store.refs_under(CONTRACT_TAGS), **store.refs_under(CAPSULE_TAGS)}
+    if only is not None:
+        ref = only if only.startswith(TAG_PREFIX) else TAG_PREFIX + only
+        if ref not in refs:
+            return [Finding(only, False, "no such version tag")]
+        refs = {ref: refs[ref]}
+    findings = [_check_tag(store, ref, oid, allowed) for ref, oid in sorted(refs.items())]
+    if only is None and head is not None:
+        for version in untagged(store, head, policy_at(store, head)):
+            findings.append(
+                Finding(
+                    version.tag_name,
+                    False,
+                    "accepted on main but not tagged: run 'registry tag-missing STORE'",
+                )
+            )
+    return findings

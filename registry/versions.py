@@ -1,0 +1,151 @@
+"""Published versions: what the version tags say, and the tags the registry writes.
+
+A version exists when its tag exists: ``refs/tags/contracts/<name>/<version>`` or
+``refs/tags/capsules/<tenant>/<name>/<n>``, annotated and signed, pointing at the commit
+that published it. The tag message carries the version's digest, so consumers and
+``registry verify`` can check content against it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+import pygit2
+
+from registry.errors import InvalidName
+from registry.model import ContractVersion
+from registry.signing import SigningKey, split_signed_tag
+from registry.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Identity, Store
+
+Kind = Literal["contract", "capsule"]
+
+# Capsule ids are stable: derived from tenant and name, so every replica agrees.
+CAPSULE_ID_NAMESPACE = uuid.UUID("6f1c3a52-2d0e-4b8e-9a57-7f3e0c2b9d41")
+
+
+def capsule_id(tenant: str, name: str) -> str:
+    return str(uuid.uuid5(CAPSULE_ID_NAMESPACE, f"{tenant}/{name}"))
+
+
+def contract_tag(name: str, version: str) -> str:
+    return f"{CONTRACT_TAGS}{name}/{version}"
+
+
+def capsule_tag(tenant: str, name: str, version: int) -> str:
+    return f"{CAPSULE_TAGS}{tenant}/{name}/{version}"
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A version a change introduces, with what its tag will say."""
+
+    kind: Kind
+    key: str  # "contracts/<name>" or "capsules/<tenant>/<name>": the directory
+    version: str
+    digest: str  # contract digest, or capsule content hash (hex)
+
+    @property
+    def tag_ref(self) -> str:
+        return f"{TAG_PREFIX}{self.key}/{self.version}"
+
+    @property
+    def tag_name(self) -> str:
+        return f"{self.key}/{self.version}"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published version as its tag records it."""
+
+    version: str
+    tag_ref: str
+    tag_id: str
+    commit: pygit2.Oid
+    fields: dict[str, str]
+    signed_payload: bytes
+    armor: bytes | None
+
+    @property
+    def digest(self) -> str | None:
+        return self.fields.get("digest") or self.fields.get("content-hash")
+
+
+def tag_message(version: NewVersion, *, signature: str | None = None) -> str:
+    """The message of a version tag: a title line, then ``key: value`` fields."""
+    lines = [f"{version.key} {version.version}", ""]
+    lines.append(f"kind: {version.kind}")
+    lines.append(f"version: {version.version}")
+    if version.kind == "contract":
+        lines.append(f"digest: {version.digest}")
+    else:
+        lines.append(f"content-hash: {version.digest}")
+        if signature:
+            lines.append(f"signature: {signature}")
+    return "\n".join(lines) + "\n"
+
+
+def _fields(message: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in message.splitlines()[2:]:
+        key, sep, value = line.partition(": ")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def read_published(store: Store, ref: str, tag_id: str) -> Published:
+    commit, raw = store.tag_target(tag_id)
+    payload, armor = split_signed_tag(raw)
+    _, _, message = payload.partition(b"\n\n")
+    return Published(
+        version=ref.rsplit("/", 1)[1],
+        tag_ref=ref,
+        tag_id=tag_id,
+        commit=commit,
+        fields=_fields(message.decode(errors="replace")),
+        signed_payload=payload,
+        armor=armor,
+    )
+
+
+def contract_versions(store: Store, name: str) -> list[Published]:
+    """Every published version of a contract, in SemVer order (oldest first)."""
+    refs = store.refs_under(f"{CONTRACT_TAGS}{name}/")
+    items = [read_published(store, ref, oid) for ref, oid in refs.items() if ref.count("/") == 4]
+
+    def order(p: Published) -> tuple[int, ContractVersion]:
+        try:
+            return (1, ContractVersion.parse(p.version))
+        except InvalidName:
+            return (0, ContractVersion.parse("0.0.0"))
+
+    return sorted(items, key=order)
+
+
+def capsule_versions(store: Store, tenant: str, name: str) -> list[Published]:
+    """Every published version of a capsule, by number (oldest first)."""
+    refs = store.refs_under(f"{CAPSULE_TAGS}{tenant}/{name}/")
+    items = [
+        read_published(store, ref, oid)
+        for ref, oid in refs.items()
+        if ref.count("/") == 5 and ref.rsplit("/", 1)[1].isdigit()
+    ]
+    return sorted(items, key=lambda p: int(p.version))
+
+
+def write_version_tag(
+    store: Store, version: NewVersion, *, commit: pygit2.Oid, key: SigningKey, tagger: Identity
+) -> pygit2.Oid:
+    """The signed tag object of a version (the ref is created by the caller)."""
+    signature = None
+    if version.kind == "capsule":
+        signature = key.sign_digest_b64(bytes.fromhex(version.digest))
+    return store.write_tag(
+        name=version.tag_name,
+        target=commit,
+        message=tag_message(version, signature=signature),
+        tagger=tagger,
+        key=key,
+    )

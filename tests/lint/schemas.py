@@ -1,0 +1,608 @@
+"""Named schema pairs, one (at least) per change kind, and pairs that must show no change.
+
+Each ``Case`` says which change the engine must report for ``old`` → ``new``: its kind,
+its JSON pointer (into the new schema) and its compatibility under BACKWARD and FORWARD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from registry.lint import ChangeKind as K
+from registry.lint import Policy
+
+
+@dataclass(frozen=True)
+class Case:
+    old: Any
+    new: Any
+    kind: K
+    path: str
+    backward: bool
+    forward: bool
+    policy: Policy = Policy.LENIENT
+
+
+def obj(props: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props or {}, **extra}
+
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BASE = obj(
+    {"name": STR, "age": {"type": "integer", "minimum": 0}, "email": STR},
+    required=["name", "age"],
+)
+
+CASES: dict[str, Case] = {
+    # annotations
+    "description_added": Case(
+        STR, {**STR, "description": "x"}, K.ANNOTATION_ADDED, "/description", True, True
+    ),
+    "title_removed": Case({**STR, "title": "T"}, STR, K.ANNOTATION_REMOVED, "/title", True, True),
+    "default_changed": Case(
+        {**INT, "default": 1}, {**INT, "default": 2}, K.ANNOTATION_CHANGED, "/default", True, True
+    ),
+    "deprecated_added": Case(
+        obj({"a": STR}),
+        obj({"a": {**STR, "deprecated": True}}),
+        K.ANNOTATION_ADDED,
+        "/properties/a/deprecated",
+        True,
+        True,
+    ),
+    # whole schemas
+    "property_made_false": Case(
+        obj({"a": {}}), obj({"a": False}), K.SCHEMA_CLOSED, "/properties/a", False, True
+    ),
+    "property_made_true": Case(
+        obj({"a": False}), obj({"a": STR}), K.SCHEMA_OPENED, "/properties/a", True, False
+    ),
+    # type
+    "null_removed": Case({"type": ["string", "null"]}, STR, K.TYPE_NARROWED, "/type", False, True),
+    "null_added": Case(STR, {"type": ["string", "null"]}, K.TYPE_WIDENED, "/type", True, False),
+    "integer_to_number": Case(INT, {"type": "number"}, K.TYPE_WIDENED, "/type", True, False),
+    "number_to_integer": Case({"type": "number"}, INT, K.TYPE_NARROWED, "/type", False, True),
+    "age_to_string": Case(
+        BASE,
+        obj({"name": STR, "age": STR, "email": STR}, required=["name", "age"]),
+        K.TYPE_CHANGED,
+        "/properties/age/type",
+        False,
+        False,
+    ),
+    "type_added": Case({}, STR, K.TYPE_NARROWED, "/type", False, True),
+    # enum / const
+    "enum_added": Case(STR, {**STR, "enum": ["a"]}, K.ENUM_ADDED, "/enum", False, True),
+    "enum_removed": Case({**STR, "enum": ["a"]}, STR, K.ENUM_REMOVED, "/enum", True, False),
+    "enum_value_added": Case(
+        {"enum": ["a"]}, {"enum": ["a", "b"]}, K.ENUM_VALUES_ADDED, "/enum", True, False
+    ),
+    "enum_value_removed": Case(
+        {"enum": ["a", "b"]}, {"enum": ["a"]}, K.ENUM_VALUES_REMOVED, "/enum", False, True
+    ),
+    "const_changed": Case({"const": "a"}, {"const": "b"}, K.ENUM_CHANGED, "/const", False, False),
+    "const_to_enum": Case({"const": "a"}, {"enum": ["a", "b"]}, K.ENUM_VALUES_ADDED, "/enum", True, False),
+    # numbers
+    "minimum_raised": Case({"minimum": 0}, {"minimum": 1}, K.MINIMUM_TIGHTENED, "/minimum", False, True),
+    "minimum_to_exclusive": Case(
+        {"minimum": 0}, {"exclusiveMinimum": 0}, K.MINIMUM_TIGHTENED, "/exclusiveMinimum", False, True
+    ),
+    "exclusive_to_minimum": Case(
+        {"exclusiveMinimum": 0}, {"minimum": 0}, K.MINIMUM_LOOSENED, "/minimum", True, False
+    ),
+    "maximum_added": Case(INT, {**INT, "maximum": 10}, K.MAXIMUM_TIGHTENED, "/maximum", False, True),
+    "draft4_exclusive_maximum_dropped": Case(
+        {"maximum": 10, "exclusiveMaximum": True},
+        {"maximum": 10},
+        K.MAXIMUM_LOOSENED,
+        "/maximum",
+        True,
+        False,
+    ),
+    "maximum_removed": Case({"maximum": 10}, {}, K.MAXIMUM_LOOSENED, "/maximum", True, False),
+    "multiple_of_tightened": Case(
+        {"multipleOf": 2}, {"multipleOf": 4}, K.MULTIPLE_OF_TIGHTENED, "/multipleOf", False, True
+    ),
+    "multiple_of_loosened": Case(
+        {"multipleOf": 0.5}, {"multipleOf": 0.1}, K.MULTIPLE_OF_LOOSENED, "/multipleOf", True, False
+    ),
+    "multiple_of_changed": Case(
+        {"multipleOf": 2}, {"multipleOf": 3}, K.MULTIPLE_OF_CHANGED, "/multipleOf", False, False
+    ),
+    # strings
+    "min_length_raised": Case(
+        {"minLength": 1}, {"minLength": 2}, K.MIN_LENGTH_TIGHTENED, "/minLength", False, True
+    ),
+    "min_length_removed": Case({"minLength": 1}, {}, K.MIN_LENGTH_LOOSENED, "/minLength", True, False),
+    "max_length_lowered": Case(
+        {"maxLength": 10}, {"maxLength": 5}, K.MAX_LENGTH_TIGHTENED, "/maxLength", False, True
+    ),
+    "max_length_raised": Case(
+        {"maxLength": 5}, {"maxLength": 10}, K.MAX_LENGTH_LOOSENED, "/maxLength", True, False
+    ),
+    "pattern_added": Case(STR, {**STR, "pattern": "^a"}, K.PATTERN_ADDED, "/pattern", False, True),
+    "pattern_removed": Case({**STR, "pattern": "^a"}, STR, K.PATTERN_REMOVED, "/pattern", True, False),
+    "pattern_changed": Case(
+        {"pattern": "^a"}, {"pattern": "^b"}, K.PATTERN_CHANGED, "/pattern", False, False
+    ),
+    "format_added": Case(STR, {**STR, "format": "email"}, K.FORMAT_ADDED, "/format", False, True),
+    "format_removed": Case({"format": "email"}, {}, K.FORMAT_REMOVED, "/format", True, False),
+    "format_changed": Case({"format": "email"}, {"format": "uri"}, K.FORMAT_CHANGED, "/format", False, False),
+    # objects: properties and the content model
+    "optional_added_lenient": Case(
+        BASE,
+        {**BASE, "properties": {**BASE["properties"], "phone": STR}},
+        K.PROPERTY_ADDED,
+        "/properties/phone",
+        True,
+        True,
+    ),
+    "optional_added_strict": Case(
+        BASE,
+        {**BASE, "properties": {**BASE["properties"], "phone": STR}},
+        K.PROPERTY_ADDED,
+        "/properties/phone",
+        False,
+        True,
+        Policy.STRICT,
+    ),
+    "any_added_strict": Case(
+        obj({"a": STR}),
+        obj({"a": STR, "b": {}}),
+        K.PROPERTY_ADDED,
+        "/properties/b",
+        True,
+        True,
+        Policy.STRICT,
+    ),
+    "added_to_closed": Case(
+        obj({"a": STR}, additionalProperties=False),
+        obj({"a": STR, "b": STR}, additionalProperties=False),
+        K.PROPERTY_ADDED_TO_CLOSED_MODEL,
+        "/properties/b",
+        True,
+        False,
+    ),
+    "added_to_partially_open": Case(
+        obj({"a": STR}, additionalProperties=STR),
+        obj({"a": STR, "b": {**STR, "maxLength": 3}}, additionalProperties=STR),
+        K.PROPERTY_ADDED_TO_PARTIALLY_OPEN_MODEL,
+        "/properties/b",
+        False,
+        True,
+    ),
+    "added_matching_pattern": Case(
+        obj({}, patternProperties={"^x_": STR}, additionalProperties=False),
+        obj({"x_a": STR}, patternProperties={"^x_": STR}, additionalProperties=False),
+        K.PROPERTY_ADDED_TO_PARTIALLY_OPEN_MODEL,
+        "/properties/x_a",
+        True,
+        True,
+    ),
+    "removed_lenient": Case(
+        obj({"a": STR, "b": STR}), obj({"a": STR}), K.PROPERTY_REMOVED, "/properties/b", True, True
+    ),
+    "removed_strict": Case(
+        obj({"a": STR, "b": STR}),
+        obj({"a": STR}),
+        K.PROPERTY_REMOVED,
+        "/properties/b",
+        True,
+        False,
+        Policy.STRICT,
+    ),
+    "removed_from_closed": Case(
+        obj({"a": STR, "b": STR}, additionalProperties=False),
+        obj({"a": STR}, additionalProperties=False),
+        K.PROPERTY_REMOVED_FROM_CLOSED_MODEL,
+        "/properties/b",
+        False,
+        True,
+    ),
+    "removed_from_partially_open": Case(
+        obj({"b": {**STR, "maxLength": 3}}, additionalProperties=STR),
+        obj({}, additionalProperties=STR),
+        K.PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_MODEL,
+        "/properties/b",
+        True,
+        False,
+    ),
+    "required_added": Case(
+        obj({"a": STR}), obj({"a": STR}, required=["a"]), K.REQUIRED_ADDED, "/required", False, True
+    ),
+    "required_removed": Case(
+        obj({"runId": STR}, required=["runId"]),
+        obj({"runId": STR}),
+        K.REQUIRED_REMOVED,
+        "/required",
+        True,
+        False,
+    ),
+    "closed": Case(
+        obj({"a": STR}),
+        obj({"a": STR}, additionalProperties=False),
+        K.CONTENT_MODEL_CLOSED,
+        "/additionalProperties",
+        False,
+        True,
+    ),
+    "opened": Case(
+        obj({"a": STR}, additionalProperties=False),
+        obj({"a": STR}),
+        K.CONTENT_MODEL_OPENED,
+        "/additionalProperties",
+        True,
+        False,
+    ),
+    "unevaluated_closed": Case(
+        obj({"a": STR}),
+        obj({"a": STR}, unevaluatedProperties=False),
+        K.CONTENT_MODEL_CLOSED,
+        "/unevaluatedProperties",
+        False,
+        True,
+    ),
+    "additional_schema_narrowed": Case(
+        {"additionalProperties": {"type": "number"}},
+        {"additionalProperties": INT},
+        K.TYPE_NARROWED,
+        "/additionalProperties/type",
+        False,
+        True,
+    ),
+    "pattern_property_added": Case(
+        obj({}, additionalProperties=False),
+        obj({}, patternProperties={"^x_": STR}, additionalProperties=False),
+        K.PATTERN_PROPERTY_ADDED,
+        "/patternProperties/^x_",
+        True,
+        False,
+    ),
+    "pattern_property_removed": Case(
+        obj({}, patternProperties={"^x_": STR}, additionalProperties=False),
+        obj({}, additionalProperties=False),
+        K.PATTERN_PROPERTY_REMOVED,
+        "/patternProperties/^x_",
+        False,
+        True,
+    ),
+    "pattern_property_narrowed": Case(
+        {"patternProperties": {"^x_": STR}},
+        {"patternProperties": {"^x_": {**STR, "maxLength": 2}}},
+        K.MAX_LENGTH_TIGHTENED,
+        "/patternProperties/^x_/maxLength",
+        False,
+        True,
+    ),
+    "property_names_narrowed": Case(
+        {"propertyNames": {"maxLength": 8}},
+        {"propertyNames": {"maxLength": 4}},
+        K.MAX_LENGTH_TIGHTENED,
+        "/propertyNames/maxLength",
+        False,
+        True,
+    ),
+    "property_names_added": Case(
+        {}, {"propertyNames": {"pattern": "^[a-z]+$"}}, K.PATTERN_ADDED, "/propertyNames/pattern", False, True
+    ),
+    "dependent_required_added": Case(
+        {},
+        {"dependentRequired": {"card": ["billing"]}},
+        K.DEPENDENT_REQUIRED_ADDED,
+        "/dependentRequired/card",
+        False,
+        True,
+    ),
+    "dependent_required_removed": Case(
+        {"dependentRequired": {"card": ["billing"]}},
+        {},
+        K.DEPENDENT_REQUIRED_REMOVED,
+        "/dependentRequired/card",
+        True,
+        False,
+    ),
+    "draft7_dependencies_array_added": Case(
+        {"dependencies": {"card": []}},
+        {"dependencies": {"card": ["billing"]}},
+        K.DEPENDENT_REQUIRED_ADDED,
+        "/dependencies/card",
+        False,
+        True,
+    ),
+    "dependent_schema_added": Case(
+        {},
+        {"dependentSchemas": {"card": {"required": ["billing"]}}},
+        K.DEPENDENT_SCHEMA_ADDED,
+        "/dependentSchemas/card",
+        False,
+        True,
+    ),
+    "dependent_schema_removed": Case(
+        {"dependencies": {"card": {"required": ["billing"]}}},
+        {},
+        K.DEPENDENT_SCHEMA_REMOVED,
+        "/dependentSchemas/card",
+        True,
+        False,
+    ),
+    "dependent_schema_narrowed": Case(
+        {"dependentSchemas": {"card": {"maxProperties": 5}}},
+        {"dependentSchemas": {"card": {"maxProperties": 3}}},
+        K.MAX_PROPERTIES_TIGHTENED,
+        "/dependentSchemas/card/maxProperties",
+        False,
+        True,
+    ),
+    "min_properties_raised": Case(
+        {}, {"minProperties": 1}, K.MIN_PROPERTIES_TIGHTENED, "/minProperties", False, True
+    ),
+    "min_properties_lowered": Case(
+        {"minProperties": 2}, {"minProperties": 1}, K.MIN_PROPERTIES_LOOSENED, "/minProperties", True, False
+    ),
+    "max_properties_lowered": Case(
+        {"maxProperties": 2}, {"maxProperties": 1}, K.MAX_PROPERTIES_TIGHTENED, "/maxProperties", False, True
+    ),
+    "max_properties_removed": Case(
+        {"maxProperties": 2}, {}, K.MAX_PROPERTIES_LOOSENED, "/maxProperties", True, False
+    ),
+    # arrays
+    "items_narrowed": Case(
+        {"items": {"type": "number"}}, {"items": INT}, K.TYPE_NARROWED, "/items/type", False, True
+    ),
+    "items_added": Case(
+        {"type": "array"}, {"type": "array", "items": STR}, K.TYPE_NARROWED, "/items/type", False, True
+    ),
+    "prefix_item_added": Case(
+        {"prefixItems": [STR]},
+        {"prefixItems": [STR, INT]},
+        K.PREFIX_ITEM_ADDED,
+        "/prefixItems/1",
+        False,
+        True,
+    ),
+    "prefix_item_added_closed": Case(
+        {"prefixItems": [STR], "items": False},
+        {"prefixItems": [STR, INT], "items": False},
+        K.PREFIX_ITEM_ADDED,
+        "/prefixItems/1",
+        True,
+        False,
+    ),
+    "prefix_item_removed": Case(
+        {"prefixItems": [STR, INT]},
+        {"prefixItems": [STR]},
+        K.PREFIX_ITEM_REMOVED,
+        "/prefixItems/1",
+        True,
+        False,
+    ),
+    "prefix_item_changed": Case(
+        {"prefixItems": [STR, INT]},
+        {"prefixItems": [STR, STR]},
+        K.TYPE_CHANGED,
+        "/prefixItems/1/type",
+        False,
+        False,
+    ),
+    "tuple_closed": Case(
+        {"prefixItems": [STR]}, {"prefixItems": [STR], "items": False}, K.TUPLE_CLOSED, "/items", False, True
+    ),
+    "draft7_tuple_opened": Case(
+        {"items": [STR], "additionalItems": False},
+        {"items": [STR]},
+        K.TUPLE_OPENED,
+        "/additionalItems",
+        True,
+        False,
+    ),
+    "unevaluated_items_closed": Case(
+        {}, {"unevaluatedItems": False}, K.TUPLE_CLOSED, "/unevaluatedItems", False, True
+    ),
+    "min_items_raised": Case(
+        {"minItems": 1}, {"minItems": 2}, K.MIN_ITEMS_TIGHTENED, "/minItems", False, True
+    ),
+    "min_items_lowered": Case({"minItems": 1}, {}, K.MIN_ITEMS_LOOSENED, "/minItems", True, False),
+    "max_items_lowered": Case(
+        {"maxItems": 3}, {"maxItems": 2}, K.MAX_ITEMS_TIGHTENED, "/maxItems", False, True
+    ),
+    "max_items_raised": Case(
+        {"maxItems": 3}, {"maxItems": 4}, K.MAX_ITEMS_LOOSENED, "/maxItems", True, False
+    ),
+    "unique_items_added": Case({}, {"uniqueItems": True}, K.UNIQUE_ITEMS_ADDED, "/uniqueItems", False, True),
+    "unique_items_removed": Case(
+        {"uniqueItems": True}, {"uniqueItems": False}, K.UNIQUE_ITEMS_REMOVED, "/uniqueItems", True, False
+    ),
+    "contains_added": Case({}, {"contains": STR}, K.CONTAINS_ADDED, "/contains", False, True),
+    "contains_removed": Case({"contains": STR}, {}, K.CONTAINS_REMOVED, "/contains", True, False),
+    "contains_narrowed": Case(
+        {"contains": {"type": "number"}}, {"contains": INT}, K.TYPE_NARROWED, "/contains/type", False, True
+    ),
+    "min_contains_raised": Case(
+        {"contains": STR},
+        {"contains": STR, "minContains": 2},
+        K.MIN_CONTAINS_TIGHTENED,
+        "/minContains",
+        False,
+        True,
+    ),
+    "min_contains_lowered": Case(
+        {"contains": STR, "minContains": 2},
+        {"contains": STR},
+        K.MIN_CONTAINS_LOOSENED,
+        "/minContains",
+        True,
+        False,
+    ),
+    "max_contains_added": Case(
+        {"contains": STR},
+        {"contains": STR, "maxContains": 2},
+        K.MAX_CONTAINS_TIGHTENED,
+        "/maxContains",
+        False,
+        True,
+    ),
+    "max_contains_raised": Case(
+        {"contains": STR, "maxContains": 2},
+        {"contains": STR, "maxContains": 3},
+        K.MAX_CONTAINS_LOOSENED,
+        "/maxContains",
+        True,
+        False,
+    ),
+    # combinators
+    "all_of_branch_added": Case(
+        {"allOf": [obj({"a": STR})]},
+        {"allOf": [obj({"a": STR}), {"required": ["a"]}]},
+        K.ALL_OF_BRANCH_ADDED,
+        "/allOf/1",
+        False,
+        True,
+    ),
+    "all_of_branch_removed": Case(
+        {"allOf": [{"required": ["a"]}, obj({"a": STR})]},
+        {"allOf": [obj({"a": STR})]},
+        K.ALL_OF_BRANCH_REMOVED,
+        "/allOf/0",
+        True,
+        False,
+    ),
+    "all_of_branch_edited": Case(
+        {"allOf": [{"required": ["a"]}, {"maxProperties": 3}]},
+        {"allOf": [{"maxProperties": 2}, {"required": ["a"]}]},
+        K.MAX_PROPERTIES_TIGHTENED,
+        "/allOf/0/maxProperties",
+        False,
+        True,
+    ),
+    "any_of_added": Case({}, {"anyOf": [STR, INT]}, K.ANY_OF_ADDED, "/anyOf", False, True),
+    "any_of_removed": Case({"anyOf": [STR, INT]}, {}, K.ANY_OF_REMOVED, "/anyOf", True, False),
+    "any_of_branch_added": Case(
+        {"anyOf": [STR]}, {"anyOf": [STR, INT]}, K.ANY_OF_BRANCH_ADDED, "/anyOf/1", True, False
+    ),
+    "any_of_branch_removed": Case(
+        {"anyOf": [STR, INT]}, {"anyOf": [INT]}, K.ANY_OF_BRANCH_REMOVED, "/anyOf/0", False, True
+    ),
+    "any_of_branch_narrowed": Case(
+        {"anyOf": [INT, {"type": "string", "maxLength": 5}]},
+        {"anyOf": [{"type": "string", "maxLength": 3}, INT]},
+        K.MAX_LENGTH_TIGHTENED,
+        "/anyOf/0/maxLength",
+        False,
+        True,
+    ),
+    "one_of_added": Case({}, {"oneOf": [STR, INT]}, K.ONE_OF_ADDED, "/oneOf", False, True),
+    "one_of_removed": Case({"oneOf": [STR, INT]}, {}, K.ONE_OF_REMOVED, "/oneOf", True, False),
+    "one_of_branch_added": Case(
+        {"oneOf": [STR]}, {"oneOf": [STR, INT]}, K.ONE_OF_BRANCH_ADDED, "/oneOf/1", True, False
+    ),
+    "one_of_branch_removed": Case(
+        {"oneOf": [STR, INT]}, {"oneOf": [STR]}, K.ONE_OF_BRANCH_REMOVED, "/oneOf/1", False, True
+    ),
+    "not_added": Case({}, {"not": {"type": "null"}}, K.NOT_ADDED, "/not", False, True),
+    "not_removed": Case({"not": {"type": "null"}}, {}, K.NOT_REMOVED, "/not", True, False),
+    "not_inner_widened": Case(
+        {"not": {"type": "string", "maxLength": 3}},
+        {"not": {"type": "string", "maxLength": 5}},
+        K.MAX_LENGTH_LOOSENED,
+        "/not/maxLength",
+        False,
+        True,
+    ),
+    "condition_added": Case(
+        {}, {"if": {"required": ["a"]}, "then": {"required": ["b"]}}, K.CONDITION_ADDED, "/if", False, True
+    ),
+    "condition_removed": Case(
+        {"if": {"required": ["a"]}, "then": {"required": ["b"]}}, {}, K.CONDITION_REMOVED, "/if", True, False
+    ),
+    "condition_changed": Case(
+        {"if": {"required": ["a"]}, "then": {"required": ["b"]}},
+        {"if": {"required": ["c"]}, "then": {"required": ["b"]}},
+        K.CONDITION_CHANGED,
+        "/if",
+        False,
+        False,
+    ),
+    "then_narrowed": Case(
+        {"if": {"required": ["a"]}, "then": {"maxProperties": 4}},
+        {"if": {"required": ["a"]}, "then": {"maxProperties": 3}},
+        K.MAX_PROPERTIES_TIGHTENED,
+        "/then/maxProperties",
+        False,
+        True,
+    ),
+    # references and unknown keywords
+    "ref_target_narrowed": Case(
+        {"properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"type": "number"}}},
+        {"properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": INT}},
+        K.TYPE_NARROWED,
+        "/$defs/A/type",
+        False,
+        True,
+    ),
+    "external_ref_changed": Case(
+        {"$ref": "https://example.com/a.json"},
+        {"$ref": "https://example.com/b.json"},
+        K.REF_CHANGED,
+        "/$ref",
+        False,
+        False,
+    ),
+    "unknown_keyword_changed": Case({"x-kind": 1}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
+    "unknown_keyword_added": Case({}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
+}
+
+_ADDRESS = obj({"street": STR, "zip": {**STR, "pattern": "^[0-9]{5}$"}}, required=["street"])
+
+# Pairs that say the same thing in other words: the engine must report nothing.
+SAME: dict[str, tuple[Any, Any]] = {
+    "defs_refactor": (
+        obj({"home": _ADDRESS, "work": _ADDRESS}),
+        {
+            **obj({"home": {"$ref": "#/$defs/address"}, "work": {"$ref": "#/$defs/address"}}),
+            "$defs": {"address": _ADDRESS},
+        },
+    ),
+    "definitions_to_defs": (
+        {"$ref": "#/definitions/a", "definitions": {"a": STR}},
+        {"$ref": "#/$defs/b", "$defs": {"b": STR}},
+    ),
+    "anchor_ref": (
+        {"$ref": "#/$defs/a", "$defs": {"a": STR}},
+        {"$ref": "#name", "$defs": {"a": {**STR, "$anchor": "name"}}},
+    ),
+    "true_and_empty": (True, {}),
+    "false_and_not_empty": (False, {"not": {}}),
+    "enum_reordered": ({"enum": ["a", "b", 1]}, {"enum": [1.0, "b", "a"]}),
+    "const_as_enum": ({"const": "a"}, {"enum": ["a"]}),
+    "any_of_reordered": ({"anyOf": [STR, INT]}, {"anyOf": [INT, STR]}),
+    "draft7_tuple_spelling": (
+        {"items": [STR, INT], "additionalItems": False},
+        {"prefixItems": [STR, INT], "items": False},
+    ),
+    "number_and_integer_is_number": ({"type": ["number", "integer"]}, {"type": "number"}),
+    "minimum_zero_length": ({"minLength": 0}, {}),
+    "required_reordered": (
+        obj({"a": STR, "b": STR}, required=["a", "b"]),
+        obj({"a": STR, "b": STR}, required=["b", "a"]),
+    ),
+}
+
+# A linked list: a recursive schema through ``$defs``.
+NODE = {
+    "$defs": {
+        "node": {
+            "type": "object",
+            "properties": {"value": INT, "next": {"$ref": "#/$defs/node"}},
+            "required": ["value"],
+        }
+    },
+    "$ref": "#/$defs/node",
+}
+# The same list written with a root self-reference.
+NODE_ROOT = {
+    "type": "object",
+    "properties": {"value": INT, "next": {"$ref": "#"}},
+    "required": ["value"],
+}
