@@ -8,12 +8,13 @@ domain are mapped to exit codes here, once: 0 ok, 1 refused, 2 bad usage or unre
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from registry.errors import RegistryError
 
-_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd")
+_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd", "review_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last door: a user sees one line, never a traceback
+        if os.environ.get("REGISTRY_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

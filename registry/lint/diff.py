@@ -10,6 +10,7 @@ is assumed equal (the first visit reports its changes).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,13 @@ from registry.lint import arrays, combinators, objects, scalars
 from registry.lint.change import Change
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
-from registry.lint.pair import TRUE_PTR, Pair
-from registry.lint.refs import ANNOTATIONS, STRUCTURAL, Document, is_false
+from registry.lint.pair import TRUE_PTR, Pair, subject
+from registry.lint.refs import ANNOTATIONS, STRUCTURAL, Document, Resolved, is_false
 
 Rule = Callable[[Pair], None]
+# Deeper than this, schemas are not compared further; the rest is reported as one change
+# that breaks both ways rather than risking the interpreter's stack.
+MAX_DEPTH = 400
 
 
 def _annotations(pair: Pair) -> None:
@@ -85,9 +89,15 @@ class Engine:
         self.policy = policy
         self._memo: dict[tuple[str, str], list[Change]] = {}
         self._active: set[tuple[str, str]] = set()
+        self._depth = 0
 
     def run(self) -> list[Change]:
-        found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, MAX_DEPTH * 12 + 200))
+        try:
+            found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
+        finally:
+            sys.setrecursionlimit(limit)
         seen: set[tuple[str, str, str]] = set()
         unique = []
         for change in found:
@@ -100,34 +110,40 @@ class Engine:
     def compare(
         self, old: Any, old_ptr: str | None, new: Any, new_ptr: str | None, path: str
     ) -> list[Change]:
-        old, old_ptr, _ = self.old_doc.resolve(old, old_ptr)
-        new, new_ptr, _ = self.new_doc.resolve(new, new_ptr)
-        real = _real(old_ptr) and _real(new_ptr)
-        if _real(new_ptr):
-            path = new_ptr
+        if self._depth >= MAX_DEPTH:
+            return [_too_deep(path, old, new)]
+        r_old, r_new = self.old_doc.resolve(old, old_ptr), self.new_doc.resolve(new, new_ptr)
+        old, old_ptr, new, new_ptr = r_old.schema, r_old.pointer, r_new.schema, r_new.pointer
+        where = new_ptr if _real(new_ptr) else path
         key = (old_ptr, new_ptr) if old_ptr is not None and new_ptr is not None else None
+        real = _real(old_ptr) and _real(new_ptr)
         if real and key in self._memo:
-            return self._memo[key]
-        if key is not None and key in self._active:
-            return []
-        if self.old_doc.ref_free(old) and self.new_doc.ref_free(new) and _same(old, new):
-            result: list[Change] = []
+            result = self._memo[key]
+        elif (key is not None and key in self._active) or self._plainly_equal(old, new):
+            result = []
         else:
             if key is not None:
                 self._active.add(key)
+            self._depth += 1
             try:
-                result = self._compare(old, old_ptr, new, new_ptr, path)
+                result = self._compare(r_old, r_new, where)
             finally:
+                self._depth -= 1
                 if key is not None:
                     self._active.discard(key)
-        if real:
-            self._memo[key] = result
+            if real:
+                self._memo[key] = result
+        if r_old.notes or r_new.notes:
+            result = [*_note_changes(r_old, r_new, path), *result]
         return result
 
-    def _compare(
-        self, old: Any, old_ptr: str | None, new: Any, new_ptr: str | None, path: str
-    ) -> list[Change]:
-        pair = Pair(self, {}, {}, old_ptr, new_ptr, path)
+    def _plainly_equal(self, old: Any, new: Any) -> bool:
+        return self.old_doc.ref_free(old) and self.new_doc.ref_free(new) and _same(old, new)
+
+    def _compare(self, r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
+        old, new = r_old.schema, r_new.schema
+        pair = Pair(self, {}, {}, r_old.pointer, r_new.pointer, path)
+        pair.old_origins, pair.new_origins = r_old.origins, r_new.origins
         old_false, new_false = is_false(old), is_false(new)
         if old_false and new_false:
             return []
@@ -159,6 +175,47 @@ def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]
     order the old schema lists them followed by the ones only the new schema has.
     """
     return Engine(old, new, policy=Policy.parse(policy)).run()
+
+
+def _too_deep(path: str, old: Any, new: Any) -> Change:
+    return Change(
+        ChangeKind.KEYWORD_CHANGED,
+        path,
+        None,
+        None,
+        False,
+        False,
+        f"'{path}' is nested too deeply to compare",
+    )
+
+
+def _note_changes(r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
+    """Annotations written beside a ``$ref``, compared with what the other side says there."""
+    changes = []
+    for key in _ordered_union(r_old.notes, r_new.notes):
+        had, old = _annotation(r_old, key)
+        has, new = _annotation(r_new, key)
+        if had and has and _same(old, new):
+            continue
+        kind = (
+            ChangeKind.ANNOTATION_CHANGED
+            if had and has
+            else (ChangeKind.ANNOTATION_ADDED if has else ChangeKind.ANNOTATION_REMOVED)
+        )
+        verb = {ChangeKind.ANNOTATION_CHANGED: "changed", ChangeKind.ANNOTATION_ADDED: "added"}.get(
+            kind, "removed"
+        )
+        where = f"{path}/{key}"
+        changes.append(Change(kind, where, old, new, True, True, f"{subject(path)} {key} {verb}"))
+    return changes
+
+
+def _annotation(resolved: Resolved, key: str) -> tuple[bool, Any]:
+    if key in resolved.notes:
+        return True, resolved.notes[key]
+    if isinstance(resolved.schema, dict) and key in resolved.schema:
+        return True, resolved.schema[key]
+    return False, None
 
 
 def _real(pointer: str | None) -> bool:

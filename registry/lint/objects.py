@@ -18,7 +18,7 @@ from registry.lint.change import collapse
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
 from registry.lint.pair import ABSENT, Located, Pair
-from registry.lint.refs import is_false, is_trivially_true, join
+from registry.lint.refs import is_false, is_trivially_true
 
 Model = Literal["open", "partial", "closed"]
 
@@ -37,20 +37,21 @@ def _model(schema: Any) -> Model:
     return "open" if is_trivially_true(schema) else "partial"
 
 
-def _fallback(schema: dict, pointer: str | None, name: str) -> tuple[Located, Model]:
-    """What ``schema`` applies to a property ``name`` it does not list in ``properties``."""
+def _fallback(pair: Pair, side: Literal["old", "new"], name: str) -> tuple[Located, Model]:
+    """What one side applies to a property ``name`` it does not list in ``properties``."""
+    schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
     patterns = schema.get("patternProperties")
     if isinstance(patterns, dict):
         # ``pattern`` regexes are not anchored (2020-12 validation 4.3 / core 6.4).
         hits = [p for p in patterns if (rx := _regex(p)) is not None and rx.search(name)]
         if len(hits) == 1:
-            return (patterns[hits[0]], join(pointer, "patternProperties", hits[0])), "partial"
+            return at("patternProperties", hits[0]), "partial"
         if hits:
             return ({"allOf": [patterns[p] for p in hits]}, None), "partial"
     for keyword in ("additionalProperties", "unevaluatedProperties"):
         if keyword in schema:
-            value = schema[keyword]
-            return (value, join(pointer, keyword)), _model(value)
+            located = at(keyword)
+            return located, _model(located[0])
     return ABSENT, "open"
 
 
@@ -82,7 +83,7 @@ def compare_properties(pair: Pair) -> None:
                 pair.compare(pair.old_at("properties", name), pair.new_at("properties", name), where)
             )
         elif name in new:
-            fallback, model = _fallback(pair.old, pair.old_ptr, name)
+            fallback, model = _fallback(pair, "old", name)
             if model == "open" and lenient:
                 compat = (True, True)
             else:
@@ -91,7 +92,7 @@ def compare_properties(pair: Pair) -> None:
                 _ADDED[model], where, None, new[name], f"{pair.member(name)} added{_WHERE[model]}", compat
             )
         else:
-            fallback, model = _fallback(pair.new, pair.new_ptr, name)
+            fallback, model = _fallback(pair, "new", name)
             if model == "open" and lenient:
                 compat = (True, True)
             else:
@@ -147,10 +148,8 @@ def compare_content_model(pair: Pair) -> None:
             )
             continue
         added = pattern in new_pp
-        side, pointer = (pair.old, pair.old_ptr) if added else (pair.new, pair.new_ptr)
-        rest: Located = ABSENT
-        if "additionalProperties" in side:
-            rest = (side["additionalProperties"], join(pointer, "additionalProperties"))
+        side, at = (pair.old, pair.old_at) if added else (pair.new, pair.new_at)
+        rest: Located = at("additionalProperties") if "additionalProperties" in side else ABSENT
         if rest is ABSENT and lenient:
             compat = (True, True)
         elif added:

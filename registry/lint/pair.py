@@ -33,7 +33,7 @@ def subject(path: str) -> str:
 class Pair:
     """An old and a new schema (both dicts) at one path, and where changes go."""
 
-    __slots__ = ("engine", "new", "new_ptr", "old", "old_ptr", "out", "path")
+    __slots__ = ("engine", "new", "new_origins", "new_ptr", "old", "old_origins", "old_ptr", "out", "path")
 
     def __init__(
         self, engine: Engine, old: dict, new: dict, old_ptr: str | None, new_ptr: str | None, path: str
@@ -45,6 +45,8 @@ class Pair:
         self.new_ptr = new_ptr
         self.path = path
         self.out: list[Change] = []
+        self.old_origins: dict[str, str | None] | None = None
+        self.new_origins: dict[str, str | None] | None = None
 
     @property
     def subject(self) -> str:
@@ -75,10 +77,10 @@ class Pair:
 
     def old_at(self, *tokens: str | int) -> Located:
         """The old subschema at ``tokens`` below this pair, or ``true`` if absent."""
-        return _locate(self.old, self.old_ptr, tokens)
+        return _locate(self.old, _base(self.old_ptr, self.old_origins, tokens), tokens)
 
     def new_at(self, *tokens: str | int) -> Located:
-        return _locate(self.new, self.new_ptr, tokens)
+        return _locate(self.new, _base(self.new_ptr, self.new_origins, tokens), tokens)
 
     def compare(self, old: Located, new: Located, path: str) -> list[Change]:
         """Compare two located subschemas; ``path`` is where changes are reported."""
@@ -87,6 +89,15 @@ class Pair:
 
 Located = tuple[Any, str | None]
 ABSENT: Located = (True, TRUE_PTR)
+
+
+def _base(
+    pointer: str | None, origins: dict[str, str | None] | None, tokens: tuple[str | int, ...]
+) -> str | None:
+    """Where the keyword ``tokens[0]`` really lives (a merged schema takes keywords from several places)."""
+    if origins is None or not tokens or not isinstance(tokens[0], str):
+        return pointer
+    return origins.get(tokens[0], pointer)
 
 
 def _locate(schema: dict, pointer: str | None, tokens: tuple[str | int, ...]) -> Located:

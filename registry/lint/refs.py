@@ -9,6 +9,7 @@ document's own JSON pointers, ``$anchor`` names and ``$id`` values (2020-12 core
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -136,39 +137,57 @@ class Document:
             return self._anchors.get(fragment)
         return start + fragment
 
-    def resolve(self, schema: Any, pointer: str | None) -> tuple[Any, str | None, bool]:
+    def resolve(self, schema: Any, pointer: str | None) -> Resolved:
         """Follow ``$ref`` until a schema that is not a bare reference.
 
-        Returns the schema, its pointer and whether a reference was followed. A reference
-        with sibling assertions becomes the merged schema (both apply, 2020-12 core 10.2.1
-        reads adjacent keywords as a conjunction); an unresolvable one is left as it is.
+        A reference with sibling assertions becomes the merged schema (both apply: 2020-12
+        core 10.2.1 reads adjacent keywords as a conjunction, and core 8.2.3.1 applies
+        ``$ref`` in place); ``origins`` then says where each merged keyword really lives,
+        so pointers below it stay real and recursion through it stays finite. Annotations
+        beside a reference are kept apart in ``notes``. An unresolvable reference, or a
+        cycle of bare references, is left as it is.
         """
-        followed = False
+        origins: dict[str, str | None] | None = None
+        notes: dict[str, Any] = {}
         seen: set[str] = set()
         while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             target = self.target(schema["$ref"])
             if target is None or target in seen:
-                return schema, pointer, followed
+                break
             seen.add(target)
             try:
                 body = self.lookup(target)
             except KeyError:
-                return schema, pointer, followed
+                break
+            for key, value in schema.items():
+                if key in ANNOTATIONS:
+                    notes.setdefault(key, value)
             siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in _HARMLESS}
             if not siblings:
-                schema, pointer, followed = body, target, True
+                schema, pointer = body, target
                 continue
-            followed = True
-            if body is True or is_trivially_true(body):
-                return siblings, pointer, True
-            if isinstance(body, dict) and not (siblings.keys() & body.keys()):
-                schema = {k: v for k, v in body.items() if k not in _HARMLESS}
-                schema.update(siblings)
-                continue
-            # A stable made-up pointer keeps cycle detection working through the merge.
-            merged_at = None if pointer is None else f"{pointer}#merged"
-            return {"allOf": [body, siblings]}, merged_at, True
-        return schema, pointer, followed
+            where = {k: (origins.get(k) if origins else pointer) for k in siblings}
+            if is_trivially_true(body):
+                schema, origins = siblings, where
+                break
+            if not isinstance(body, dict) or siblings.keys() & body.keys():
+                # Both apply in full. The reference stays a reference so that it resolves to
+                # its real place, which keeps recursion through it finite.
+                merged_at = None if pointer is None else f"{pointer}#merged"
+                return Resolved({"allOf": [{"$ref": schema["$ref"]}, siblings]}, merged_at, None, notes)
+            merged = {k: v for k, v in body.items() if k not in _HARMLESS}
+            origins = {**{k: target for k in merged}, **where}
+            merged.update(siblings)
+            schema = merged
+        return Resolved(schema, pointer, origins, notes)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    schema: Any
+    pointer: str | None  # where the schema lives (the outermost holder when merged)
+    origins: dict[str, str | None] | None  # for a merged schema: keyword → pointer of its owner
+    notes: dict[str, Any]  # annotations written beside the references followed
 
 
 def _tokens(pointer: str) -> Iterator[str]:

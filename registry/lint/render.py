@@ -27,13 +27,13 @@ def render_text(report: CompatReport, verdict: VersionVerdict | None = None) -> 
     lines: list[str] = []
     if report.breaking:
         lines.append("⚠ Breaking changes detected:")
-        lines += [f"  {n}. {c.message} ({c.path or '/'})" for n, c in enumerate(report.breaking, 1)]
+        lines += [f"  {n}. {c.message} ({c.path or 'root'})" for n, c in enumerate(report.breaking, 1)]
     else:
         lines.append("✓ No breaking changes detected")
     others = _others(report)
     if others:
         lines.append("Other changes:")
-        lines += [f"  - {c.message} ({c.path or '/'})" for c in others]
+        lines += [f"  - {c.message} ({c.path or 'root'})" for c in others]
     lines.append(f"Required bump: {report.required_bump.label} (mode {report.mode}, policy {report.policy})")
     if verdict is not None:
         lines.append(_version_line(report, verdict))
@@ -80,7 +80,7 @@ def render_markdown(report: CompatReport, verdict: VersionVerdict | None = None)
         lines += ["", "| # | Breaking | Kind | Path | Change |", "| --- | --- | --- | --- | --- |"]
         for n, c in enumerate(rows, 1):
             mark = "yes" if c.breaking(report.mode) or c in report.breaking else "no"
-            lines.append(f"| {n} | {mark} | `{c.kind}` | `{_cell(c.path or '/')}` | {_cell(c.message)} |")
+            lines.append(f"| {n} | {mark} | `{c.kind}` | `{_cell(c.path or 'root')}` | {_cell(c.message)} |")
     else:
         lines += ["", "No changes."]
     return "\n".join(lines) + "\n"
@@ -104,11 +104,11 @@ def render_github(
 ) -> str:
     """GitHub Actions workflow commands: an error per breaking change, a notice per other one."""
     lines = [
-        _command("error", f"Breaking change ({c.kind})", f"{c.message} ({c.path or '/'})", file)
+        _command("error", f"Breaking change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
         for c in report.breaking
     ]
     lines += [
-        _command("notice", f"Compatible change ({c.kind})", f"{c.message} ({c.path or '/'})", file)
+        _command("notice", f"Compatible change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
         for c in _others(report)
     ]
     if verdict is not None and not verdict.ok:
@@ -136,11 +136,11 @@ def render_changelog(entries: Sequence[tuple[str, str | None, CompatReport]], *,
             continue
         if report.breaking:
             lines += ["### Breaking", ""]
-            lines += [f"- {c.message} (`{c.path or '/'}`)" for c in report.breaking]
+            lines += [f"- {c.message} (`{c.path or 'root'}`)" for c in report.breaking]
             lines.append("")
         others = _others(report)
         if others:
             lines += ["### Changes", ""]
-            lines += [f"- {c.message} (`{c.path or '/'}`)" for c in others]
+            lines += [f"- {c.message} (`{c.path or 'root'}`)" for c in others]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from lint.schemas import CASES, SAME
 
 from registry.lint import ChangeKind, Mode, diff
 from registry.lint.kinds import RULES, Nature
-from lint.schemas import CASES, SAME
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -71,14 +71,18 @@ def test_nested_property_paths_point_into_the_new_schema() -> None:
 
 
 def test_pointer_tokens_are_escaped() -> None:
-    (change,) = diff({"properties": {"a/b": {"type": "string"}}}, {"properties": {"a/b": {"type": "integer"}}})
+    (change,) = diff(
+        {"properties": {"a/b": {"type": "string"}}}, {"properties": {"a/b": {"type": "integer"}}}
+    )
     assert change.path == "/properties/a~1b/type"
 
 
 def test_order_is_deterministic() -> None:
     case = CASES["age_to_string"]
     first = diff(case.old, case.new)
-    assert [c.as_dict(Mode.BACKWARD) for c in first] == [c.as_dict(Mode.BACKWARD) for c in diff(case.old, case.new)]
+    assert [c.as_dict(Mode.BACKWARD) for c in first] == [
+        c.as_dict(Mode.BACKWARD) for c in diff(case.old, case.new)
+    ]
 
 
 def test_const_true_and_one_differ() -> None:

@@ -1,0 +1,40 @@
+"""A contract's whole history as a Markdown changelog, from its published versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from registry.errors import NotFound
+from registry.gate import policy_at
+from registry.lint import CompatReport, Mode, Policy, check, render_changelog
+from registry.model import contract_name
+from registry.store import Store
+from registry.validate import load_yaml
+from registry.versions import contract_versions
+
+
+def contract_changelog(store: Store, name: str) -> str:
+    """Every published version of ``name``, newest first, with the changes from the one before."""
+    name = contract_name(name)
+    published = contract_versions(store, name)
+    if not published:
+        raise NotFound(f"contract {name} has no published versions", hint="list contracts with 'git tag -l'")
+    policy = policy_at(store, store.head())
+    schemas: list[Any] = []
+    for p in published:
+        text = store.snapshot(p.commit).read(f"contracts/{name}/schema.json")
+        schemas.append(json.loads(text) if text else {})
+    meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
+    meta = load_yaml(meta_text, limits=policy.limits) or {}
+    mode = Mode.parse(meta.get("compatibility") or policy.default_compatibility)
+    lint_policy = Policy.parse(meta.get("policy") or policy.default_policy)
+    entries: list[tuple[str, str | None, CompatReport]] = []
+    for i, p in enumerate(published):
+        if i == 0:
+            entries.append((p.version, None, check([], schemas[0], mode=mode, policy=lint_policy)))
+        else:
+            prev = published[i - 1]
+            report = check([(prev.version, schemas[i - 1])], schemas[i], mode=mode, policy=lint_policy)
+            entries.append((p.version, prev.version, report))
+    return render_changelog(list(reversed(entries)), title=f"Changelog: {name}")

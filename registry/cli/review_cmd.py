@@ -1,0 +1,39 @@
+"""``registry review`` and ``registry changelog``: reports for reviewers and readers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from registry.changelog import contract_changelog
+from registry.review import review, review_github, review_json, review_markdown
+from registry.store import Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("review", help="what the gate would say about BASE..HEAD, as a report for reviewers")
+    r.add_argument("base", metavar="BASE")
+    r.add_argument("head", metavar="HEAD")
+    r.add_argument("--repo", default=".", metavar="DIR", help="a clone or the store (default: .)")
+    r.add_argument("--format", choices=("markdown", "json", "github"), default="markdown")
+    r.set_defaults(func=run_review)
+    c = sub.add_parser("changelog", help="Markdown changelog of a contract's whole history")
+    c.add_argument("store", metavar="STORE")
+    c.add_argument("name", metavar="NAME")
+    c.set_defaults(func=run_changelog)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    result = review(Store.open(args.repo), args.base, args.head)
+    if args.format == "json":
+        print(json.dumps(review_json(result), indent=2))
+    elif args.format == "github":
+        print(review_github(result), end="")
+    else:
+        print(review_markdown(result))
+    return 0 if result.verdict.accepted else 1
+
+
+def run_changelog(args: argparse.Namespace) -> int:
+    print(contract_changelog(Store.open(args.store), args.name), end="")
+    return 0

@@ -1,0 +1,146 @@
+"""Pull-request review: what the gate would say about BASE..HEAD, as a report for reviewers.
+
+The verdict is the gate's own (``evaluate``), so a review that passes is a push that
+lands; the report renders the same findings the linter and the hooks print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pygit2
+
+from registry.errors import InvalidInput
+from registry.gate import Verdict, evaluate
+from registry.lint import render_json, render_markdown
+from registry.store import Store
+
+
+@dataclass(frozen=True)
+class Review:
+    base: str
+    head: str
+    verdict: Verdict
+
+
+def _commit(store: Store, rev: str) -> pygit2.Oid:
+    try:
+        return store.repo.revparse_single(rev).peel(pygit2.Commit).id
+    except (KeyError, ValueError, pygit2.GitError):
+        raise InvalidInput(
+            f"unknown revision {rev!r}",
+            hint="fetch the base branch first (actions/checkout with fetch-depth: 0) or name a commit",
+        ) from None
+
+
+def review(store: Store, base: str, head: str) -> Review:
+    """Judge HEAD against its merge-base with BASE, as the gate would judge a push to main.
+
+    Commit signatures are not part of a review: a pull request's commits are usually
+    signed when they land, not while they are discussed.
+    """
+    head_id = _commit(store, head)
+    base_id = store.repo.merge_base(_commit(store, base), head_id) or _commit(store, base)
+    verdict = evaluate(store, base_id, head_id, check_signatures=False)
+    return Review(str(base_id), str(head_id), verdict)
+
+
+def review_json(r: Review) -> dict[str, Any]:
+    v = r.verdict
+    return {
+        "accepted": v.accepted,
+        "base": r.base,
+        "head": r.head,
+        "problems": [{**p.as_dict(), "file": p.file, "severity": p.severity} for p in v.problems],
+        "contracts": [
+            {
+                "name": c.name,
+                "version": c.version,
+                "previous": c.previous,
+                "newVersion": c.new_version,
+                "deleted": c.deleted,
+                "lint": render_json(c.report, c.verdict) if c.report else None,
+            }
+            for c in v.contracts
+        ],
+        "capsules": [
+            {
+                "tenant": c.tenant,
+                "name": c.name,
+                "version": c.version,
+                "contentHash": c.content_hash,
+                "deleted": c.deleted,
+            }
+            for c in v.capsules
+        ],
+        "versions": [v.tag_name for v in v.versions],
+    }
+
+
+def review_markdown(r: Review) -> str:
+    v = r.verdict
+    status = (
+        "✅ the registry would accept this change"
+        if v.accepted
+        else "❌ the registry would refuse this change"
+    )
+    lines = [f"# Registry review: {status}", "", f"`{r.base[:12]}` → `{r.head[:12]}`", ""]
+    if v.errors:
+        lines += ["## Problems to fix", ""]
+        lines += [
+            f"- ✗ **{p.file or '(push)'}**: {p.message} (`{p.code}`"
+            f"{'' if p.path == '$' else f' at `{p.path}`'})"
+            for p in v.errors
+        ]
+        lines.append("")
+    if v.warnings:
+        lines += ["## Warnings", ""]
+        lines += [f"- ! **{p.file}**: {p.message} (`{p.code}`)" for p in v.warnings]
+        lines.append("")
+    if v.versions:
+        lines += ["## New versions (tagged when this lands on main)", ""]
+        lines += [f"- `{nv.tag_name}`" for nv in v.versions]
+        lines.append("")
+    for c in v.contracts:
+        head = f"## Contract `{c.name}`"
+        if c.deleted:
+            lines += [head, "", "Deleted in this change.", ""]
+            continue
+        span = f"{c.previous} → {c.version}" if c.previous and c.previous != c.version else f"{c.version}"
+        lines += [head + f": {span}", ""]
+        if c.report is None:
+            lines += ["First version: nothing to compare with." if c.new_version else "No new version.", ""]
+            continue
+        lines += [
+            render_markdown(c.report, c.verdict).replace("## Schema compatibility", "### Compatibility")
+        ]
+    if v.capsules:
+        lines += ["## Capsules", "", "| capsule | new version | content hash |", "| --- | --- | --- |"]
+        for k in v.capsules:
+            version = (
+                "deleted" if k.deleted else (str(k.version) if k.version else "none (unchanged content)")
+            )
+            lines.append(f"| `{k.tenant}/{k.name}` | {version} | `{(k.content_hash or '')[:16]}` |")
+        lines.append("")
+    if not (v.problems or v.contracts or v.capsules):
+        lines += ["No contract or capsule changes.", ""]
+    return "\n".join(lines)
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def review_github(r: Review) -> str:
+    """GitHub workflow commands: an annotation per problem, a notice per new version."""
+    out = []
+    for p in r.verdict.problems:
+        level = "error" if p.severity == "error" else "warning"
+        where = (
+            f"file={_escape(p.file, True)}," if p.file and not p.file.startswith(("commit ", "refs/")) else ""
+        )
+        out.append(f"::{level} {where}title={_escape(p.code, True)}::{_escape(p.message)}")
+    out += [f"::notice title=new version::{_escape(nv.tag_name)}" for nv in r.verdict.versions]
+    return "\n".join(out) + ("\n" if out else "")

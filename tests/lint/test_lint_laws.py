@@ -1,0 +1,161 @@
+"""General laws of the engine, checked on generated schemas.
+
+The soundness law runs under the ``strict`` policy: ``lenient`` deliberately accepts an
+optional property added to an open object, which old data carrying that property with
+another value would break.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+from jsonschema import Draft202012Validator
+
+from registry.lint import Mode, Policy, check, diff
+
+NAMES = ("a", "b", "c", "d")
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def ordered_pair(draw: st.DrawFn, low: int, high: int) -> tuple[int | None, int | None]:
+    first = draw(st.none() | st.integers(low, high))
+    second = draw(st.none() | st.integers(first if first is not None else low, high))
+    return first, second
+
+
+@st.composite
+def leaf(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["integer", "number", "string", "boolean", "null", "string?", "integer?"]))
+    base = kind.rstrip("?")
+    schema: dict[str, Any] = {"type": [base, "null"] if kind.endswith("?") else base}
+    if base in ("integer", "number"):
+        low, high = draw(ordered_pair(-3, 3))
+        schema.update({k: v for k, v in (("minimum", low), ("maximum", high)) if v is not None})
+    if base == "string":
+        if draw(st.booleans()):
+            schema["enum"] = draw(
+                st.lists(st.sampled_from(["x", "y", "z"]), min_size=1, max_size=3, unique=True)
+            )
+        else:
+            low, high = draw(ordered_pair(0, 4))
+            schema.update({k: v for k, v in (("minLength", low), ("maxLength", high)) if v is not None})
+    return schema
+
+
+@st.composite
+def object_schema(draw: st.DrawFn, depth: int = 1) -> dict[str, Any]:
+    names = draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=3))
+    inner = leaf() | object_schema(depth - 1) if depth > 0 else leaf()
+    schema: dict[str, Any] = {"type": "object", "properties": {n: draw(inner) for n in names}}
+    required = draw(st.lists(st.sampled_from(names), unique=True)) if names else []
+    if required:
+        schema["required"] = required
+    extra = draw(st.sampled_from([None, True, False, {"type": "string"}]))
+    if extra is not None:
+        schema["additionalProperties"] = extra
+    return schema
+
+
+@st.composite
+def mutated(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``schema`` with one to three small edits, so compatible pairs are common."""
+    new = copy.deepcopy(schema)
+    for _ in range(draw(st.integers(1, 3))):
+        props = new["properties"]
+        edit = draw(st.sampled_from(["add", "drop", "require", "unrequire", "retype", "bound", "extra"]))
+        if edit == "add":
+            props[draw(st.sampled_from(NAMES))] = draw(leaf())
+        elif edit == "drop" and props:
+            name = draw(st.sampled_from(sorted(props)))
+            del props[name]
+            new["required"] = [r for r in new.get("required", []) if r != name]
+        elif edit == "require" and props:
+            new["required"] = sorted({*new.get("required", []), draw(st.sampled_from(sorted(props)))})
+        elif edit == "unrequire" and new.get("required"):
+            new["required"] = new["required"][1:]
+        elif edit == "retype" and props:
+            props[draw(st.sampled_from(sorted(props)))] = draw(leaf())
+        elif edit == "bound" and props:
+            name = draw(st.sampled_from(sorted(props)))
+            key = draw(st.sampled_from(["minimum", "maximum", "minLength", "maxLength"]))
+            props[name] = {**props[name], key: draw(st.integers(0, 4))}
+        elif edit == "extra":
+            new["additionalProperties"] = draw(st.sampled_from([True, False, {"type": "string"}]))
+        if not new.get("required"):
+            new.pop("required", None)
+    return new
+
+
+JSON_VALUES = (
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-5, 5, allow_nan=False) | st.text(max_size=3)
+)
+
+
+@st.composite
+def instance_of(draw: st.DrawFn, schema: dict[str, Any]) -> Any:
+    """An instance valid under one of the generated schemas.
+
+    Leaves come from ``hypothesis_jsonschema.from_schema``; objects are assembled here,
+    because that library's object strategy does not run on the installed Hypothesis.
+    """
+    if schema.get("type") != "object":
+        return draw(from_schema(schema))
+    required = set(schema.get("required", []))
+    instance = {}
+    for name, sub in schema["properties"].items():
+        if name in required or draw(st.booleans()):
+            instance[name] = draw(instance_of(sub))
+    extra = schema.get("additionalProperties", True)
+    if extra is not False and draw(st.booleans()):
+        name = draw(st.sampled_from([n for n in (*NAMES, "zz") if n not in schema["properties"]]))
+        instance[name] = draw(JSON_VALUES if extra is True else from_schema(extra))
+    return instance
+
+
+@st.composite
+def schema_pair(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    old = draw(object_schema())
+    return old, draw(mutated(old))
+
+
+@SETTINGS
+@given(object_schema(depth=2), st.sampled_from(list(Policy)))
+def test_every_schema_is_compatible_with_itself_in_every_mode(schema: dict[str, Any], policy: Policy) -> None:
+    assert diff(schema, copy.deepcopy(schema), policy=policy) == []
+    for mode in Mode:
+        assert check([("1.0.0", schema)], copy.deepcopy(schema), mode=mode, policy=policy).compatible
+
+
+@SETTINGS
+@given(schema_pair() | st.tuples(object_schema(), object_schema()), st.sampled_from(list(Policy)))
+def test_backward_one_way_is_forward_the_other_way(pair: tuple[Any, Any], policy: Policy) -> None:
+    old, new = pair
+    there = check([("1", old)], new, mode=Mode.BACKWARD, policy=policy).compatible
+    back = check([("1", new)], old, mode=Mode.FORWARD, policy=policy).compatible
+    assert there == back
+    full = check([("1", old)], new, mode=Mode.FULL, policy=policy).compatible
+    assert full == (there and check([("1", old)], new, mode=Mode.FORWARD, policy=policy).compatible)
+
+
+@settings(SETTINGS, max_examples=50)
+@given(schema_pair(), st.data())
+def test_backward_compatible_means_old_data_validates_under_new(
+    pair: tuple[Any, Any], data: st.DataObject
+) -> None:
+    old, new = pair
+    report = check([("1", old)], new, mode=Mode.BACKWARD, policy=Policy.STRICT)
+    if not report.compatible:
+        return
+    instance = data.draw(instance_of(old), label="instance written under the old schema")
+    assert not list(Draft202012Validator(old).iter_errors(instance))
+    errors = [e.message for e in Draft202012Validator(new).iter_errors(instance)]
+    assert not errors, (report.changes, errors)
