@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import build_store  # noqa: E402
+from synthetic import build_store
 
-from registry.bootstrap import init_store  # noqa: E402
-from registry.publish import ContractInput, Writer, publish_contract  # noqa: E402
-from registry.signing import SigningKey  # noqa: E402
-from registry.store import CONTRACT_TAGS, Identity, Store  # noqa: E402
-from registry.versions import contract_versions  # noqa: E402
+from registry.bootstrap import init_store
+from registry.publish import ContractInput, Writer, publish_contract
+from registry.signing import SigningKey
+from registry.store import CONTRACT_TAGS, Identity, Store
+from registry.versions import contract_versions
 
 
 def bench_publish(tmp: Path, n: int) -> None:
@@ -37,7 +37,9 @@ def bench_publish(tmp: Path, n: int) -> None:
     store, _ = init_store(tmp / "pub.git", key=key, key_path=tmp / "k", writer=writer)
     times = []
     for i in range(n):
-        schema = json.dumps({"type": "object", "properties": {f"f{j}": {"type": "string"} for j in range(i + 1)}})
+        schema = json.dumps(
+            {"type": "object", "properties": {f"f{j}": {"type": "string"} for j in range(i + 1)}}
+        )
         t0 = time.perf_counter()
         publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer)
         times.append(time.perf_counter() - t0)
@@ -46,13 +48,18 @@ def bench_publish(tmp: Path, n: int) -> None:
     for i in range(n):
         t0 = time.perf_counter()
         tree = store.write_tree(head, {"contracts/bench.event/schema.json": str(i).encode()})
-        head = store.repo.create_commit("refs/heads/baseline", Identity().signature(), Identity().signature(),
-                                        "x", tree, [head])
+        head = store.repo.create_commit(
+            "refs/heads/baseline", Identity().signature(), Identity().signature(), "x", tree, [head]
+        )
         base.append(time.perf_counter() - t0)
     med, bmed = statistics.median(times), statistics.median(base)
-    print(f"publish (sequential, {n} versions of one contract): median {med * 1000:.1f} ms, "
-          f"{1 / med:.0f} publishes/s")
-    print(f"  baseline unsigned pygit2 commit + ref update: median {bmed * 1000:.2f} ms; ratio {med / bmed:.1f}x")
+    print(
+        f"publish (sequential, {n} versions of one contract): median {med * 1000:.1f} ms, "
+        f"{1 / med:.0f} publishes/s"
+    )
+    print(
+        f"  baseline unsigned pygit2 commit + ref update: median {bmed * 1000:.2f} ms; ratio {med / bmed:.1f}x"
+    )
 
 
 def bench_read(tmp: Path, contracts: int, versions: int) -> None:
@@ -73,15 +80,27 @@ def bench_read(tmp: Path, contracts: int, versions: int) -> None:
     t_read = time.perf_counter() - t0
     t0 = time.perf_counter()
     out = subprocess.run(
-        ["git", f"--git-dir={store.path}", "for-each-ref", "--format=%(objectname) %(*objectname)",
-         "refs/tags/contracts/"], capture_output=True, text=True, check=True,
+        [
+            "git",
+            f"--git-dir={store.path}",
+            "for-each-ref",
+            "--format=%(objectname) %(*objectname)",
+            "refs/tags/contracts/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     t_git = time.perf_counter() - t0
     assert count == contracts * versions == len(out.splitlines())
-    print(f"list {len(names)} contracts: {t_list * 1000:.0f} ms; list and read all {count} versions "
-          f"(tag, commit, schema blob): {t_read * 1000:.0f} ms ({t_read / count * 1e6:.0f} µs/version)")
-    print(f"  baseline git for-each-ref of every tag and its commit: {t_git * 1000:.0f} ms; "
-          f"ratio {t_read / t_git:.1f}x")
+    print(
+        f"list {len(names)} contracts: {t_list * 1000:.0f} ms; list and read all {count} versions "
+        f"(tag, commit, schema blob): {t_read * 1000:.0f} ms ({t_read / count * 1e6:.0f} µs/version)"
+    )
+    print(
+        f"  baseline git for-each-ref of every tag and its commit: {t_git * 1000:.0f} ms; "
+        f"ratio {t_read / t_git:.1f}x"
+    )
 
 
 def main() -> None:

@@ -21,7 +21,9 @@ from registry.versions import NewVersion, write_version_tag
 
 def schema_for(i: int, version: int) -> str:
     props = {f"field{j}": {"type": "string"} for j in range(version + 1)}
-    return json.dumps({"type": "object", "properties": {"id": {"type": "integer"}, **props}, "required": ["id"]})
+    return json.dumps(
+        {"type": "object", "properties": {"id": {"type": "integer"}, **props}, "required": ["id"]}
+    )
 
 
 def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) -> Store:
@@ -40,14 +42,23 @@ def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) ->
             meta = {"name": name, "version": f"1.{v}.0", "description": f"contract {i}"}
             changes[f"contracts/{name}/contract.yaml"] = yaml.safe_dump(meta).encode()
             changes[f"contracts/{name}/schema.json"] = text.encode()
-            digest = contract_digest(name=name, version=f"1.{v}.0", description=f"contract {i}",
-                                     json_schema=text, wit_path=None, descriptor_path=None)
+            digest = contract_digest(
+                name=name,
+                version=f"1.{v}.0",
+                description=f"contract {i}",
+                json_schema=text,
+                wit_path=None,
+                descriptor_path=None,
+            )
             new_versions.append(NewVersion("contract", f"contracts/{name}", f"1.{v}.0", digest))
         tree = store.write_tree(head, changes)
-        commit = store.write_commit(tree=tree, parents=[head], message=f"bulk {v}\n", author=Identity(),
-                                    committer=Identity(), key=key)
-        tags = {nv.tag_ref: write_version_tag(store, nv, commit=commit, key=key, tagger=Identity())
-                for nv in new_versions}
+        commit = store.write_commit(
+            tree=tree, parents=[head], message=f"bulk {v}\n", author=Identity(), committer=Identity(), key=key
+        )
+        tags = {
+            nv.tag_ref: write_version_tag(store, nv, commit=commit, key=key, tagger=Identity())
+            for nv in new_versions
+        }
         store.repo.references.get("refs/heads/main").set_target(commit)
         for ref, oid in tags.items():
             store.repo.references.create(ref, oid)

@@ -16,6 +16,7 @@ import yaml
 from registry.errors import InvalidInput, ValidationFailed
 from registry.model import Limits, Problem
 from registry.signing import PublicKey
+from registry.validate.yamlsafe import load_yaml
 
 POLICY_FILE = "registry.yaml"
 MODES = (
@@ -212,13 +213,7 @@ def load_policy(text: bytes | None) -> StorePolicy:
     """The policy a store's ``registry.yaml`` says, or the defaults when there is none."""
     if text is None:
         return StorePolicy()
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationFailed(
-            [_problem("yaml_syntax", f"registry.yaml is not valid YAML: {exc}", "$")]
-        ) from None
-    policy, problems = parse_policy(doc)
+    policy, problems = parse_policy(load_yaml(text, limits=Limits(), path_hint=POLICY_FILE))
     if policy is None:
         raise ValidationFailed(problems)
     return policy

@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from support import EXAMPLE_STORE
 
 from registry.bootstrap import init_store
 from registry.publish import Writer
 from registry.signing import SigningKey, allowed_signers_line
 from registry.store import Identity, Store
-
-from support import EXAMPLE_STORE
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Ada Author",
@@ -74,5 +73,3 @@ def example_store(tmp_path: Path, key: SigningKey, key_path: Path, writer: Write
         tmp_path / "example.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE
     )
     return store
-
-

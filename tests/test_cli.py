@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support import EXAMPLE_STORE, git, registry_cli
-
 import pytest
+from support import EXAMPLE_STORE, git, registry_cli
 
 
 @pytest.fixture
@@ -36,8 +35,20 @@ def test_publish_contract_prints_the_old_demonctl_fields_and_stock_git_verifies(
     schema = tmp_path / "s.json"
     schema.write_text('{"type": "object"}')
     out = registry_cli(
-        "publish", "contract", "--name", "my-contract", "--version", "1.0.0", "--description", "My contract",
-        "--json-schema", str(schema), "--store", str(store), "--signing-key", str(keyfile),
+        "publish",
+        "contract",
+        "--name",
+        "my-contract",
+        "--version",
+        "1.0.0",
+        "--description",
+        "My contract",
+        "--json-schema",
+        str(schema),
+        "--store",
+        str(store),
+        "--signing-key",
+        str(keyfile),
     )
     assert out.returncode == 0, out.stderr
     lines = dict(line.split(": ", 1) for line in out.stdout.splitlines())
@@ -46,13 +57,29 @@ def test_publish_contract_prints_the_old_demonctl_fields_and_stock_git_verifies(
     assert lines["CreatedAt"].endswith("Z")
     signers = allowed(tmp_path, keyfile)
     for kind, rev in (("commit", "main"), ("tag", "contracts/my-contract/1.0.0")):
-        res = git("-c", f"gpg.ssh.allowedSignersFile={signers}", f"--git-dir={store}", f"verify-{kind}", rev,
-                  check=False)
+        res = git(
+            "-c",
+            f"gpg.ssh.allowedSignersFile={signers}",
+            f"--git-dir={store}",
+            f"verify-{kind}",
+            rev,
+            check=False,
+        )
         assert res.returncode == 0, res.stderr
     assert git(f"--git-dir={store}", "fsck", "--strict").returncode == 0
     again = registry_cli(
-        "publish", "contract", "--name", "my-contract", "--version", "1.0.0", "--json-schema", str(schema),
-        "--store", str(store), "--signing-key", str(keyfile),
+        "publish",
+        "contract",
+        "--name",
+        "my-contract",
+        "--version",
+        "1.0.0",
+        "--json-schema",
+        str(schema),
+        "--store",
+        str(store),
+        "--signing-key",
+        str(keyfile),
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
@@ -68,8 +95,14 @@ def test_publish_capsule_from_the_environment(tmp_path: Path, cli_store: tuple[P
     assert out.returncode == 0, out.stderr
     assert "Version: 1" in out.stdout
     signers = allowed(tmp_path, keyfile)
-    res = git("-c", f"gpg.ssh.allowedSignersFile={signers}", f"--git-dir={store}", "verify-tag",
-              f"capsules/acme/{first.parent.name}/1", check=False)
+    res = git(
+        "-c",
+        f"gpg.ssh.allowedSignersFile={signers}",
+        f"--git-dir={store}",
+        "verify-tag",
+        f"capsules/acme/{first.parent.name}/1",
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
 
 
@@ -81,7 +114,9 @@ def test_init_from_the_example_store_tags_every_version_and_verify_passes(tmp_pa
     assert (store / "registry-signing-key").exists()
     tags = git(f"--git-dir={store}", "tag", "--list").stdout.split()
     contracts = sorted(p.name for p in (EXAMPLE_STORE / "contracts").iterdir())
-    assert {t.rsplit("/", 1)[0] for t in tags if t.startswith("contracts/")} == {f"contracts/{c}" for c in contracts}
+    assert {t.rsplit("/", 1)[0] for t in tags if t.startswith("contracts/")} == {
+        f"contracts/{c}" for c in contracts
+    }
     assert sum(t.startswith("capsules/acme/") for t in tags) >= 1
     assert sum(t.startswith("capsules/globex/") for t in tags) >= 1
     verify = registry_cli("verify", str(store))
@@ -94,8 +129,18 @@ def test_verify_names_a_tag_whose_signer_is_not_trusted(tmp_path: Path, cli_stor
     store, _keyfile = cli_store
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"type": "object"}))
-    registry_cli("publish", "contract", "--name", "a", "--version", "1.0.0", "--json-schema", str(schema),
-                 "--store", str(store))
+    registry_cli(
+        "publish",
+        "contract",
+        "--name",
+        "a",
+        "--version",
+        "1.0.0",
+        "--json-schema",
+        str(schema),
+        "--store",
+        str(store),
+    )
     stranger = tmp_path / "stranger"
     registry_cli("keygen", "--out", str(stranger))
     out = registry_cli("verify", str(store), "--public-key", f"{stranger}.pub")
@@ -104,7 +149,17 @@ def test_verify_names_a_tag_whose_signer_is_not_trusted(tmp_path: Path, cli_stor
 
 
 def test_bad_usage_exits_2_without_a_traceback(tmp_path: Path) -> None:
-    out = registry_cli("publish", "contract", "--name", "x", "--version", "1.0.0",
-                       "--json-schema", str(tmp_path / "missing.json"), "--store", str(tmp_path))
+    out = registry_cli(
+        "publish",
+        "contract",
+        "--name",
+        "x",
+        "--version",
+        "1.0.0",
+        "--json-schema",
+        str(tmp_path / "missing.json"),
+        "--store",
+        str(tmp_path),
+    )
     assert out.returncode == 2
     assert "cannot read JSON Schema" in out.stderr and "Traceback" not in out.stderr

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from support import git
 
 from registry.store import Store
 from registry.versions import contract_versions
-from support import git
 
 # Each process waits for the same go-file, so all eight publish at the same moment.
 _RACER = (
@@ -24,16 +24,35 @@ _RACER = (
 )
 
 
-def race(store: Store, key_path: Path, tmp_path: Path, versions: list[str]) -> list[subprocess.CompletedProcess]:
+def race(
+    store: Store, key_path: Path, tmp_path: Path, versions: list[str]
+) -> list[subprocess.CompletedProcess]:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"type": "object", "properties": {"id": {"type": "string"}}}))
     go = tmp_path / "go"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _RACER, str(go), "publish", "contract", "--name", "race.event",
-             "--version", v, "--json-schema", str(schema), "--store", str(store.path),
-             "--signing-key", str(key_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-c",
+                _RACER,
+                str(go),
+                "publish",
+                "contract",
+                "--name",
+                "race.event",
+                "--version",
+                v,
+                "--json-schema",
+                str(schema),
+                "--store",
+                str(store.path),
+                "--signing-key",
+                str(key_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for v in versions
     ]

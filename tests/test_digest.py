@@ -18,10 +18,12 @@ def test_old_registry_digest_is_reproduced() -> None:
 
 
 def test_contract_digest_covers_the_schema_text_as_written() -> None:
-    a = contract_digest(name="n", version="1", description=None, json_schema='{"a":1}',
-                        wit_path=None, descriptor_path=None)
-    b = contract_digest(name="n", version="1", description=None, json_schema='{"a": 1}',
-                        wit_path=None, descriptor_path=None)
+    a = contract_digest(
+        name="n", version="1", description=None, json_schema='{"a":1}', wit_path=None, descriptor_path=None
+    )
+    b = contract_digest(
+        name="n", version="1", description=None, json_schema='{"a": 1}', wit_path=None, descriptor_path=None
+    )
     assert a != b
 
 

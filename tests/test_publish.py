@@ -75,7 +75,9 @@ def test_capsule_versions_count_from_one_and_carry_hash_and_signature(
     assert verify_with_git(empty_store, allowed_signers, "tag", "capsules/acme/hello-world/2").returncode == 0
 
 
-def test_same_capsule_content_reformatted_is_refused_naming_the_version(empty_store: Store, writer: Writer) -> None:
+def test_same_capsule_content_reformatted_is_refused_naming_the_version(
+    empty_store: Store, writer: Writer
+) -> None:
     publish_capsule(empty_store, "acme", capsule_text(), writer=writer)
     publish_capsule(empty_store, "acme", capsule_text(timeout=60), writer=writer)
     before = refs(empty_store)
@@ -89,7 +91,11 @@ def test_same_capsule_content_reformatted_is_refused_naming_the_version(empty_st
     ("attempt", "error", "words"),
     [
         (lambda s, w: publish_contract(s, contract("1.0.0"), writer=w), VersionExists, "already exists"),
-        (lambda s, w: publish_contract(s, contract("1.0.0-rc.1"), writer=w), VersionNotIncreasing, "only grow"),
+        (
+            lambda s, w: publish_contract(s, contract("1.0.0-rc.1"), writer=w),
+            VersionNotIncreasing,
+            "only grow",
+        ),
         (
             lambda s, w: publish_contract(s, contract("1.1.0", {"type": "objekt"}), writer=w),
             ValidationFailed,
@@ -109,8 +115,16 @@ def test_same_capsule_content_reformatted_is_refused_naming_the_version(empty_st
         ),
         (lambda s, w: publish_capsule(s, "../acme", capsule_text(), writer=w), InvalidName, "tenant"),
     ],
-    ids=["republish", "lower-version", "bad-schema", "breaking-minor", "slash", "dotdot", "bad-capsule",
-         "bad-tenant"],
+    ids=[
+        "republish",
+        "lower-version",
+        "bad-schema",
+        "breaking-minor",
+        "slash",
+        "dotdot",
+        "bad-capsule",
+        "bad-tenant",
+    ],
 )
 def test_refusals_name_the_rule_and_change_nothing(
     empty_store: Store, writer: Writer, attempt, error: type[RegistryError], words: str

@@ -54,7 +54,9 @@ def test_a_breaking_proposal_names_the_version_it_needs(work: Path) -> None:
     md = registry_cli("review", "origin/main", "HEAD", "--repo", str(work))
     assert md.returncode == 1
     assert "needs version 2.0.0, got 1.1.0" in md.stdout
-    data = json.loads(registry_cli("review", "origin/main", "HEAD", "--repo", str(work), "--format", "json").stdout)
+    data = json.loads(
+        registry_cli("review", "origin/main", "HEAD", "--repo", str(work), "--format", "json").stdout
+    )
     assert data["accepted"] is False
     [contract] = data["contracts"]
     assert contract["lint"]["requiredBump"] == "major" and contract["lint"]["compatible"] is False

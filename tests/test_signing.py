@@ -38,7 +38,9 @@ def test_ssh_keygen_accepts_our_signature(tmp_path: Path, key: SigningKey) -> No
     allowed.write_text(f"registry {key.public.openssh()}\n")
     result = subprocess.run(
         ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "registry", "-n", "git", "-s", str(sig)],
-        input=message.read_text(), capture_output=True, text=True,
+        input=message.read_text(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -48,7 +50,9 @@ def test_we_accept_ssh_keygen_signatures(tmp_path: Path) -> None:
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keyfile)], check=True)
     message = tmp_path / "m"
     message.write_bytes(b"data")
-    subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-f", str(keyfile), "-n", "git", str(message)], check=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-Y", "sign", "-f", str(keyfile), "-n", "git", str(message)], check=True
+    )
     pub = PublicKey.parse((tmp_path / "k.pub").read_text())
     armor = (tmp_path / "m.sig").read_text()
     assert verify_ssh(armor, b"data", {pub.raw: "author"}) == "author"

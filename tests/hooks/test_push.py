@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import EXAMPLE_STORE, git, refs, verify_with_git
+from support import EXAMPLE_STORE, git, refs, registry_cli, verify_with_git
 
 from registry.bootstrap import init_store
 from registry.publish import Writer
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.git
 
 @pytest.fixture
 def store(tmp_path: Path, key: SigningKey, key_path: Path, writer: Writer) -> Store:
-    s, _ = init_store(tmp_path / "store.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE)
+    s, _ = init_store(
+        tmp_path / "store.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE
+    )
     return s
 
 
@@ -68,7 +70,10 @@ def test_a_compatible_change_with_a_minor_bump_lands_and_is_tagged(
     assert refs(store)["refs/heads/main"] == head
     tag = verify_with_git(store, allowed_signers, "tag", "contracts/ritual.started/1.1.0")
     assert tag.returncode == 0, tag.stderr
-    assert git(f"--git-dir={store.path}", "rev-parse", "contracts/ritual.started/1.1.0^{commit}").stdout.strip() == head
+    assert (
+        git(f"--git-dir={store.path}", "rev-parse", "contracts/ritual.started/1.1.0^{commit}").stdout.strip()
+        == head
+    )
     assert git(f"--git-dir={store.path}", "fsck", "--strict").returncode == 0
 
 
@@ -189,3 +194,19 @@ def test_one_push_with_several_versions_tags_them_all(store: Store, clone: Path)
     after = refs(store)
     assert "refs/tags/contracts/ritual.started/1.1.0" in after
     assert "refs/tags/capsules/globex/weekly-report/2" in after
+
+
+def test_a_tagging_failure_is_loud_and_repairable(store: Store, clone: Path, key_path: Path) -> None:
+    store.set_config("registry.signingKey", f"{key_path}.missing")
+    edit_json(clone / RITUAL / "schema.json", add_optional_property)
+    edit_yaml(clone / RITUAL / "contract.yaml", version="1.1.0")
+    out = commit_and_push(clone)
+    assert out.returncode == 0, out.stderr
+    assert "versions of this push were not tagged" in out.stderr and "tag-missing" in out.stderr
+    verify = registry_cli("verify", str(store.path))
+    assert verify.returncode == 1
+    assert "contracts/ritual.started/1.1.0: accepted on main but not tagged" in verify.stderr
+    store.set_config("registry.signingKey", str(key_path))
+    repair = registry_cli("tag-missing", str(store.path))
+    assert repair.returncode == 0 and "tagged refs/tags/contracts/ritual.started/1.1.0" in repair.stdout
+    assert registry_cli("verify", str(store.path)).returncode == 0

@@ -99,6 +99,8 @@ def test_a_signer_outside_its_tenant_is_refused(clone: Path, people: dict[str, P
 
 def test_changing_the_policy_needs_an_admin(clone: Path, people: dict[str, Path]) -> None:
     policy = clone / "registry.yaml"
-    policy.write_text(policy.read_text().replace("require_signed_commits: true", "require_signed_commits: false"))
+    policy.write_text(
+        policy.read_text().replace("require_signed_commits: true", "require_signed_commits: false")
+    )
     out = push(clone, people["alice"])
     assert out.returncode != 0 and "registry.yaml" in out.stderr and "admin" in out.stderr
