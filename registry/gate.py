@@ -186,8 +186,7 @@ class _Evaluation:
         if version in by_version:
             same = by_version[version]
             if same.digest != digest or self._files_differ(name, same.commit, doc):
-                history = [(v.text, _published_schema(self.store, name, by_version[v].commit)) for v in lower]
-                report = check(history, doc.schema, mode=mode, policy=lint_policy) if history else None
+                report = self._check(name, by_version, lower[-1:], doc.schema, mode, lint_policy)
                 need = f"; bump the version in contract.yaml (at least {self._next(by_version)})"
                 self.problem(
                     "version.immutable",
@@ -211,12 +210,12 @@ class _Evaluation:
             )
             return
         base = lower[-1] if lower else None
-        history = [(v.text, _published_schema(self.store, name, by_version[v].commit)) for v in lower]
-        if history and mode.name.endswith("_TRANSITIVE") and self.policy.semver_policy:
-            # Transitive checks stop at the release line: a major bump starts afresh.
-            line_history = [(t, s) for t, s in history if _line(ContractVersion.parse(t)) == _line(version)]
-            history = line_history or history[-1:]
-        report = check(history, doc.schema, mode=mode, policy=lint_policy) if history else None
+        compared = lower[-1:]
+        if mode.transitive:
+            # With the semver policy, transitive checks stop at the release line: a major bump starts afresh.
+            line = [v for v in lower if _line(v) == _line(version)] if self.policy.semver_policy else lower
+            compared = sorted(set(line) | set(lower[-1:]))
+        report = self._check(name, by_version, compared, doc.schema, mode, lint_policy)
         verdict = version_verdict(base.text if base else None, version.text, report) if report else None
         self._judge(where, version, report, verdict, mode)
         self.contracts.append(
@@ -257,6 +256,21 @@ class _Evaluation:
                 "or change 'compatibility' in contract.yaml",
                 file,
             )
+
+    def _check(
+        self,
+        name: str,
+        by_version: dict[ContractVersion, Any],
+        versions: list[ContractVersion],
+        schema: Any,
+        mode: Mode,
+        lint_policy: Policy,
+    ) -> CompatReport | None:
+        """The linter's report against ``versions`` (oldest first); None for a first version."""
+        if not versions:
+            return None
+        history = [(v.text, _published_schema(self.store, name, by_version[v].commit)) for v in versions]
+        return check(history, schema, mode=mode, policy=lint_policy)
 
     def _next(self, by_version: dict[ContractVersion, Any]) -> str:
         top = max(by_version)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -50,7 +50,7 @@ def parse_updates(lines: Iterable[str]) -> list[RefUpdate]:
     return updates
 
 
-def push_options(env: dict[str, str] | os._Environ[str]) -> list[str]:
+def push_options(env: Mapping[str, str]) -> list[str]:
     count = int(env.get("GIT_PUSH_OPTION_COUNT", "0") or 0)
     return [env.get(f"GIT_PUSH_OPTION_{i}", "") for i in range(count)]
 
@@ -118,11 +118,18 @@ def _report(verdict: Verdict) -> list[str]:
     return lines
 
 
-def pre_receive(stdin: TextIO, *, env: dict[str, str] | None = None, out: TextIO | None = None) -> int:
+def pre_receive(
+    stdin: TextIO,
+    *,
+    store: Store | None = None,
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Judge a push; 0 accepts it, 1 refuses it. ``store`` must see the quarantined objects."""
     out = out or sys.stderr
     environ = env if env is not None else os.environ
     try:
-        store = Store.open_from_env()
+        store = store or Store.open_from_env()
         decision = decide(store, parse_updates(stdin))
     except RegistryError as exc:
         _say(["registry: push refused", f"  ✗ {exc.diagnostics()}"], out)
@@ -155,10 +162,11 @@ def pre_receive(stdin: TextIO, *, env: dict[str, str] | None = None, out: TextIO
     return 0
 
 
-def post_receive(stdin: TextIO, *, out: TextIO | None = None) -> int:
+def post_receive(stdin: TextIO, *, store: Store | None = None, out: TextIO | None = None) -> int:
+    """Tag what an accepted push to main introduced; loud, never silent, when it cannot."""
     out = out or sys.stderr
     try:
-        store = Store.open(os.environ.get("GIT_DIR", "."))
+        store = store or Store.open(os.environ.get("GIT_DIR", "."))
         updates = [u for u in parse_updates(stdin) if u.ref == MAIN and not u.deleted]
         if not updates:
             return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from registry.bootstrap import init_store, install_hooks
@@ -46,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     hi = hs.add_parser("install", help="(re)install the pre-receive and post-receive hooks")
     hi.add_argument("store", metavar="STORE.git")
     hi.set_defaults(func=run_hooks_install)
+    hv = hs.add_parser("serve", help="answer the store's hooks from a running process (faster pushes)")
+    hv.add_argument("store", metavar="STORE.git")
+    hv.set_defaults(func=run_hooks_serve)
 
     t = sub.add_parser("tag-missing", help="create the signed tags of accepted versions that lack one")
     t.add_argument("store", metavar="STORE")
@@ -97,6 +102,23 @@ def run_hooks_install(args: argparse.Namespace) -> int:
     store = Store.open(args.store)
     for path in install_hooks(store):
         print(f"installed {path}")
+    return 0
+
+
+def run_hooks_serve(args: argparse.Namespace) -> int:
+    from registry.gateserver import GateServer
+
+    store = Store.open(args.store)
+    server = GateServer(store.path, log=lambda line: print(line, file=sys.stderr, flush=True))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker = threading.Thread(target=server.serve_forever, daemon=True)
+    worker.start()
+    print(f"gate server for {store.path} listening on {server.socket_file}", flush=True)
+    stop.wait()
+    server.shutdown()
+    server.server_close()
     return 0
 
 

@@ -1,0 +1,108 @@
+"""A long-running gate for one store, so that a push does not pay Python's imports each time.
+
+The hooks (``registry.hookclient``) send their stdin and ``GIT_*`` environment over a Unix
+socket in the store directory; the server answers with the exit code and the ``remote:``
+text. The verdict is the same function's as in-process: only the start-up cost differs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import socketserver
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pygit2
+
+from registry.errors import StoreError
+from registry.hookclient import SOCKET_NAME
+from registry.receive import post_receive, pre_receive
+from registry.store import Store
+
+
+def _store_for(git_dir: str, env: dict[str, str]) -> Store:
+    """The store as the hook sees it: the repository plus the push's quarantined objects."""
+    repo = pygit2.Repository(git_dir)
+    for key in ("GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH"):
+        path = env.get(key)
+        if path and os.path.isdir(path):
+            repo.odb.add_disk_alternate(path)
+    for path in env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(os.pathsep):
+        if path and os.path.isdir(path):
+            repo.odb.add_disk_alternate(path)
+    return Store(repo)
+
+
+def answer(store_path: Path, request: dict) -> dict:
+    """Run one hook request; the reply the hook prints and exits with."""
+    env = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
+    git_dir = str(request.get("git_dir") or store_path)
+    if Path(git_dir).resolve() != store_path.resolve():
+        return {"exit": 1, "stderr": f"registry: this gate serves {store_path}, not {git_dir}\n"}
+    out = io.StringIO()
+    stdin = io.StringIO(str(request.get("stdin", "")))
+    store = _store_for(git_dir, env)
+    if request.get("hook") == "pre-receive":
+        code = pre_receive(stdin, store=store, env=env, out=out)
+    elif request.get("hook") == "post-receive":
+        code = post_receive(stdin, store=store, out=out)
+    else:
+        return {"exit": 1, "stderr": f"registry: unknown hook {request.get('hook')!r}\n"}
+    return {"exit": code, "stderr": out.getvalue()}
+
+
+class GateServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def __init__(self, store_path: Path, *, log: Callable[[str], None] = lambda _line: None) -> None:
+        self.store_path = store_path
+        self.log = log
+        self.socket_file = store_path / SOCKET_NAME
+        _clear_stale(self.socket_file)
+        old = os.umask(0o077)  # only the store's owner may ask the gate
+        try:
+            super().__init__(str(self.socket_file), _Handler)
+        finally:
+            os.umask(old)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.socket_file.unlink(missing_ok=True)
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: GateServer
+
+    def handle(self) -> None:
+        request: object = {}
+        try:
+            request = json.loads(self.rfile.readline() or b"{}")
+            reply = answer(self.server.store_path, request)
+        except Exception as exc:  # the hook falls back to judging in-process on a bad reply
+            reply = {"exit": 1, "stderr": f"registry: gate server error: {type(exc).__name__}: {exc}\n"}
+        self.server.log(
+            json.dumps(
+                {
+                    "hook": request.get("hook") if isinstance(request, dict) else None,
+                    "exit": reply["exit"],
+                    "thread": threading.get_ident(),
+                }
+            )
+        )
+        self.wfile.write(json.dumps(reply).encode())
+
+
+def _clear_stale(path: Path) -> None:
+    if not path.exists():
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            path.unlink()
+            return
+    raise StoreError(f"a gate server already answers on {path}", hint="stop it first, or leave it running")
