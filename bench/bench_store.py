@@ -58,7 +58,8 @@ def bench_publish(tmp: Path, n: int) -> None:
         f"{1 / med:.0f} publishes/s"
     )
     print(
-        f"  baseline unsigned pygit2 commit + ref update: median {bmed * 1000:.2f} ms; ratio {med / bmed:.1f}x"
+        f"  baseline unsigned pygit2 commit + ref update: median {bmed * 1000:.2f} ms; "
+        f"ratio {med / bmed:.1f}x"
     )
 
 
