@@ -14,20 +14,13 @@ from typing import Any
 import yaml
 
 from registry.errors import InvalidInput, ValidationFailed
+from registry.lint.modes import Mode
 from registry.model import Limits, Problem
 from registry.signing import PublicKey
 from registry.validate.yamlsafe import load_yaml
 
 POLICY_FILE = "registry.yaml"
-MODES = (
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-    "NONE",
-)
+MODES = tuple(m.value for m in Mode)
 ROLES = ("viewer", "editor", "admin")
 _KEYS = {
     "version",

@@ -8,21 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from registry.errors import InvalidName
+from registry.lint.modes import Mode, Policy
 from registry.model import ContractVersion, Problem, contract_name
 from registry.validate.jsonpath import jsonpath
 
 #: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
-COMPATIBILITY_MODES = (
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-    "NONE",
-)
-#: ``strict`` treats linter warnings as errors; ``lenient`` reports them only.
-POLICIES = ("lenient", "strict")
+COMPATIBILITY_MODES = tuple(m.value for m in Mode)
+#: The linter's policies: ``strict`` reads an added property of an open object as breaking.
+POLICIES = tuple(p.value for p in Policy)
 
 # RFC 3339 section 5.6: full-date, or date-time with a time offset.
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$")

@@ -10,25 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import EXAMPLE_STORE, git, refs
+from support import git, refs
 
-from registry.bootstrap import init_store
 from registry.hookclient import SOCKET_NAME
-from registry.publish import Writer
-from registry.signing import SigningKey
 from registry.store import Store
 
 pytestmark = pytest.mark.git
 
 RITUAL = "contracts/ritual.started"
-
-
-@pytest.fixture
-def store(tmp_path: Path, key: SigningKey, key_path: Path, writer: Writer) -> Store:
-    s, _ = init_store(
-        tmp_path / "store.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE
-    )
-    return s
 
 
 @pytest.fixture

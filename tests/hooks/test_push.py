@@ -8,22 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import EXAMPLE_STORE, git, refs, registry_cli, verify_with_git
+from support import git, refs, registry_cli, verify_with_git
 
-from registry.bootstrap import init_store
-from registry.publish import Writer
-from registry.signing import SigningKey
 from registry.store import Store
 
 pytestmark = pytest.mark.git
-
-
-@pytest.fixture
-def store(tmp_path: Path, key: SigningKey, key_path: Path, writer: Writer) -> Store:
-    s, _ = init_store(
-        tmp_path / "store.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE
-    )
-    return s
 
 
 @pytest.fixture
