@@ -138,8 +138,8 @@ def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
 
 
 class _Evaluation:
-    def __init__(self, store: Store, old: Snapshot, new: Snapshot, policy: StorePolicy) -> None:
-        self.store, self.old, self.new, self.policy = store, old, new, policy
+    def __init__(self, store: Store, new: Snapshot, policy: StorePolicy) -> None:
+        self.store, self.new, self.policy = store, new, policy
         self.problems: list[Problem] = []
         self.versions: list[NewVersion] = []
         self.contracts: list[ContractChange] = []
@@ -186,11 +186,14 @@ class _Evaluation:
         if version in by_version:
             same = by_version[version]
             if same.digest != digest or self._files_differ(name, same.commit, doc):
-                report = self._check(name, by_version, lower[-1:], doc.schema, mode, lint_policy)
-                need = f"; bump the version in contract.yaml (at least {self._next(by_version)})"
+                # Say which version the edit needs: its changes against the published content.
+                report = self._check(name, by_version, [version], doc.schema, mode, lint_policy)
+                top = max(v for v in by_version if _line(v) == _line(version))
+                needed = version_verdict(top.text, version.text, report).needed_version if report else None
                 self.problem(
                     "version.immutable",
-                    f"version {version.text} is published and its content never changes{need}",
+                    f"version {version.text} is published and its content never changes; "
+                    f"this change needs version {needed or 'a new version'}: set it in contract.yaml",
                     f"{where}/contract.yaml",
                     "$.version",
                 )
@@ -271,10 +274,6 @@ class _Evaluation:
             return None
         history = [(v.text, _published_schema(self.store, name, by_version[v].commit)) for v in versions]
         return check(history, schema, mode=mode, policy=lint_policy)
-
-    def _next(self, by_version: dict[ContractVersion, Any]) -> str:
-        top = max(by_version)
-        return f"{top.major}.{top.minor}.{top.patch + 1}"
 
     def _files_differ(self, name: str, commit: pygit2.Oid, doc: Any) -> bool:
         old = self.store.snapshot(commit).files(f"contracts/{name}")
@@ -394,7 +393,7 @@ def evaluate(
     policy = policy or policy_at(store, old)
     old_snap, new_snap = store.snapshot(old) if old else Snapshot(store.repo, None), store.snapshot(new)
     units = _layout(new_snap.changed_paths(old_snap))
-    ev = _Evaluation(store, old_snap, new_snap, policy)
+    ev = _Evaluation(store, new_snap, policy)
     ev.problems.extend(units.problems)
     if units.policy_changed or old is None:
         ev.policy_file()

@@ -109,7 +109,7 @@ def test_published_content_never_changes_without_a_bump(store: Store, clone: Pat
     edit_json(clone / RITUAL / "schema.json", add_optional_property)
     out = commit_and_push(clone)
     assert out.returncode != 0
-    assert "1.0.0 is published and its content never changes" in out.stderr
+    assert "1.0.0 is published and its content never changes; this change needs version 1.1.0" in out.stderr
     assert refs(store) == before
 
 
