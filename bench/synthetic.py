@@ -9,7 +9,8 @@ import json
 import subprocess
 from pathlib import Path
 
-import yaml
+import pygit2
+from pygit2.enums import FileMode
 
 from registry.bootstrap import init_store
 from registry.digest import contract_digest
@@ -26,6 +27,24 @@ def schema_for(i: int, version: int) -> str:
     )
 
 
+def _write_tree(store: Store, base: pygit2.Oid | None, changes: dict[str, bytes]) -> pygit2.Oid:
+    """``Store.write_tree`` for bulk loads: each distinct blob is written once.
+
+    Every contract of a bulk version shares its schema text, and writing a loose object
+    costs a file creation, so identical blobs are not written again.
+    """
+    index = pygit2.Index()
+    if base is not None:
+        index.read_tree(store.repo[base].peel(pygit2.Tree))
+    blobs: dict[bytes, pygit2.Oid] = {}
+    for path, data in changes.items():
+        blob = blobs.get(data)
+        if blob is None:
+            blob = blobs[data] = store.repo.create_blob(data)
+        index.add(pygit2.IndexEntry(path, blob, FileMode.BLOB))
+    return index.write_tree(store.repo)
+
+
 def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) -> Store:
     """A store of ``contracts`` contracts with ``versions`` versions each, all tagged and packed."""
     key = SigningKey.generate()
@@ -34,13 +53,14 @@ def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) ->
     store, _ = init_store(path, key=key, key_path=key_path, writer=writer)
     for v in range(versions):
         head = store.head()
-        changes: dict[str, bytes | None] = {}
+        changes: dict[str, bytes] = {}
         new_versions = []
         for i in range(contracts):
             name = f"bench.c{i:05d}"
             text = schema_for(i, v)
-            meta = {"name": name, "version": f"1.{v}.0", "description": f"contract {i}"}
-            changes[f"contracts/{name}/contract.yaml"] = yaml.safe_dump(meta).encode()
+            # The names and values are plain YAML scalars: no quoting needed.
+            meta = f"description: contract {i}\nname: {name}\nversion: 1.{v}.0\n"
+            changes[f"contracts/{name}/contract.yaml"] = meta.encode()
             changes[f"contracts/{name}/schema.json"] = text.encode()
             digest = contract_digest(
                 name=name,
@@ -51,7 +71,7 @@ def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) ->
                 descriptor_path=None,
             )
             new_versions.append(NewVersion("contract", f"contracts/{name}", f"1.{v}.0", digest))
-        tree = store.write_tree(head, changes)
+        tree = _write_tree(store, head, changes)
         commit = store.write_commit(
             tree=tree, parents=[head], message=f"bulk {v}\n", author=Identity(), committer=Identity(), key=key
         )
