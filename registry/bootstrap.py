@@ -26,6 +26,10 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
     the same package version as the command that set the store up.
     """
     interpreter = python or sys.executable
+    # `-S` skips site-packages start-up (about 40 ms of every push); the hook finds the
+    # package by path, and loads site-packages itself only when no gate server answers.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    header = f"#!{interpreter} -S\nimport sys\n\nsys.path.insert(0, {package_root!r})\n"
     hooks_dir = store.path / "hooks"
     hooks_dir.mkdir(exist_ok=True)
     written = []
@@ -34,7 +38,7 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
         body = source.split("\n", 1)[1]
         target = hooks_dir / name
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(f"#!{interpreter}\n{body}")
+        tmp.write_text(header + body)
         tmp.chmod(0o755)
         os.replace(tmp, target)
         written.append(target)

@@ -391,7 +391,7 @@ def evaluate(
     required. Every problem is collected; none stops the others from being found.
     """
     policy = policy or policy_at(store, old)
-    old_snap, new_snap = store.snapshot(old) if old else Snapshot(store.repo, None), store.snapshot(new)
+    old_snap, new_snap = store.snapshot(old), store.snapshot(new)
     units = _layout(new_snap.changed_paths(old_snap))
     ev = _Evaluation(store, new_snap, policy)
     ev.problems.extend(units.problems)

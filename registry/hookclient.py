@@ -47,6 +47,10 @@ def run(hook: str) -> int:
     if answer is not None:
         sys.stderr.write(str(answer.get("stderr", "")))
         return int(answer["exit"])  # type: ignore[call-overload]
+    if sys.flags.no_site:
+        import site
+
+        site.main()  # the hook starts with -S; the full gate needs site-packages
     from registry import receive
 
     judge = receive.pre_receive if hook == "pre-receive" else receive.post_receive

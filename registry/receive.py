@@ -175,7 +175,7 @@ def post_receive(stdin: TextIO, *, store: Store | None = None, out: TextIO | Non
         for u in updates:
             new = pygit2.Oid(hex=u.new)
             old = None if u.created else pygit2.Oid(hex=u.old)
-            paths = store.snapshot(new).changed_paths(store.snapshot(old) if old else store.snapshot(None))
+            paths = store.snapshot(new).changed_paths(store.snapshot(old))
             versions = untagged(store, new, policy_at(store, new), dirs=changed_dirs(paths))
             for ref in tag_versions(store, versions, commit=new, key=key, tagger=settings.identity):
                 _say([f"registry: tagged {ref.removeprefix('refs/tags/')}"], out)

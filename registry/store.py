@@ -7,9 +7,10 @@ and creates version tags together. The gate decides; ``publish`` orchestrates.
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,52 @@ class Identity:
 
     def signature(self, when: int | None = None) -> pygit2.Signature:
         return pygit2.Signature(self.name, self.email, int(when if when is not None else time.time()), 0)
+
+
+# libgit2 caches only trees under 4 KiB by default; a store's contracts/ tree is far larger
+# and would be re-read from the pack on every lookup.
+pygit2.settings.cache_object_limit(ObjectType.TREE, 4 << 20)
+
+
+@dataclass(frozen=True)
+class _PackedRefs:
+    """The sorted packed-refs file, searched by prefix with bisection."""
+
+    names: list[str]
+    oids: list[str]
+
+    def under(self, prefix: str) -> dict[str, str]:
+        lo = bisect.bisect_left(self.names, prefix)
+        hi = (
+            bisect.bisect_left(self.names, prefix[:-1] + chr(ord(prefix[-1]) + 1))
+            if prefix
+            else len(self.names)
+        )
+        return dict(zip(self.names[lo:hi], self.oids[lo:hi], strict=True))
+
+
+# Kept across Store objects (the gate server opens one per push), keyed by file and stamp.
+_PACKED_CACHE: dict[Path, tuple[tuple[int, int], _PackedRefs]] = {}
+
+
+def _packed_refs(path: Path) -> _PackedRefs:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return _PackedRefs([], [])
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _PACKED_CACHE.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    pairs = []
+    for line in path.read_text().splitlines():
+        if line and line[0] not in "#^":
+            oid, _, name = line.partition(" ")
+            pairs.append((name, oid))
+    pairs.sort()
+    refs = _PackedRefs([n for n, _ in pairs], [o for _, o in pairs])
+    _PACKED_CACHE[path] = (stamp, refs)
+    return refs
 
 
 class MainMoved(Exception):
@@ -89,31 +136,32 @@ class Snapshot:
     def changed_paths(self, other: Snapshot) -> list[str]:
         """Paths whose blob differs between ``other`` (older) and this snapshot.
 
-        The diff walks only the subtrees whose ids differ, so its cost follows the size
-        of the change, not the size of the store.
+        Subtrees whose ids are equal are skipped without being read, so the cost follows
+        the size of the change, not of the store (libgit2's tree diff expands every tree).
         """
-        if self.tree is None and other.tree is None:
-            return []
-        if other.tree is None:
-            assert self.tree is not None
-            return [p for p in _walk(self.repo, self.tree, "")]
-        if self.tree is None:
-            return [p for p in _walk(self.repo, other.tree, "")]
-        diff = other.tree.diff_to_tree(self.tree)
-        paths: set[str] = set()
-        for delta in diff.deltas:
-            paths.add(delta.old_file.path)
-            paths.add(delta.new_file.path)
-        return sorted(paths)
+        return sorted(_diff_trees(self.repo, other.tree, self.tree, ""))
 
 
-def _walk(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> Iterator[str]:
-    for entry in tree:
-        path = f"{prefix}{entry.name}"
-        if entry.type == ObjectType.TREE:
-            yield from _walk(repo, repo[entry.id], path + "/")
-        else:
-            yield path
+def _diff_trees(
+    repo: pygit2.Repository, old: pygit2.Tree | None, new: pygit2.Tree | None, prefix: str
+) -> set[str]:
+    if old is not None and new is not None and old.id == new.id:
+        return set()
+    olds = {e.name: e for e in old} if old is not None else {}
+    news = {e.name: e for e in new} if new is not None else {}
+    paths: set[str] = set()
+    for name in olds.keys() | news.keys():
+        a, b = olds.get(name), news.get(name)
+        if a is not None and b is not None and a.id == b.id and a.filemode == b.filemode:
+            continue
+        path = f"{prefix}{name}"
+        a_tree = repo[a.id] if a is not None and a.type == ObjectType.TREE else None
+        b_tree = repo[b.id] if b is not None and b.type == ObjectType.TREE else None
+        if a_tree is not None or b_tree is not None:
+            paths |= _diff_trees(repo, a_tree, b_tree, path + "/")
+        if (a is not None and a_tree is None) or (b is not None and b_tree is None):
+            paths.add(path)
+    return paths
 
 
 class Store:
@@ -122,7 +170,6 @@ class Store:
     def __init__(self, repo: pygit2.Repository) -> None:
         self.repo = repo
         self.path = Path(repo.path)
-        self._packed: tuple[tuple[float, int], dict[str, str]] | None = None
 
     # -- opening -----------------------------------------------------------------
 
@@ -157,9 +204,10 @@ class Store:
         ref = self.repo.references.get(MAIN)
         return ref.target if ref is not None else None
 
-    def snapshot(self, commit: pygit2.Oid | str | None = None) -> Snapshot:
+    def snapshot(self, commit: pygit2.Oid | str | None) -> Snapshot:
+        """The files at ``commit``; ``None`` is the empty store (not the head: ask for ``head()``)."""
         if commit is None:
-            return Snapshot(self.repo, self.head())
+            return Snapshot(self.repo, None)
         oid = commit if isinstance(commit, pygit2.Oid) else pygit2.Oid(hex=str(commit))
         return Snapshot(self.repo, oid)
 
@@ -172,29 +220,13 @@ class Store:
     def set_config(self, key: str, value: str) -> None:
         self.repo.config[key] = value
 
-    def _packed_refs(self) -> dict[str, str]:
-        packed = self.path / "packed-refs"
-        try:
-            st = packed.stat()
-        except FileNotFoundError:
-            return {}
-        stamp = (st.st_mtime, st.st_size)
-        if self._packed is None or self._packed[0] != stamp:
-            refs: dict[str, str] = {}
-            for line in packed.read_text().splitlines():
-                if line and line[0] not in "#^":
-                    oid, _, name = line.partition(" ")
-                    refs[name] = oid
-            self._packed = (stamp, refs)
-        return self._packed[1]
-
     def refs_under(self, prefix: str) -> dict[str, str]:
         """Every ref whose name starts with ``prefix`` (ending in '/'), loose or packed.
 
         libgit2 has no glob over refs in pygit2, and listing every ref would make the
         gate's cost grow with the store; this reads one directory and the packed file.
         """
-        refs = {n: o for n, o in self._packed_refs().items() if n.startswith(prefix)}
+        refs = _packed_refs(self.path / "packed-refs").under(prefix)
         base = self.path / prefix
         if base.is_dir():
             for dirpath, _dirs, files in os.walk(base):

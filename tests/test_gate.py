@@ -68,7 +68,7 @@ def test_a_maintenance_release_of_an_older_major_is_compared_with_the_version_be
 def test_confluent_mode_without_semver_policy_refuses_even_a_major_bump(
     empty_store: Store, writer: Writer
 ) -> None:
-    policy = yaml.safe_load(empty_store.snapshot().read("registry.yaml"))
+    policy = yaml.safe_load(empty_store.snapshot(empty_store.head()).read("registry.yaml"))
     policy["semver_policy"] = False
     publish_contract(
         empty_store,
@@ -114,7 +114,7 @@ def test_transitive_mode_checks_every_version_of_the_line(empty_store: Store, wr
 
 def test_capsule_meta_id_must_be_the_derived_one(example_store: Store) -> None:
     where = "capsules/acme/invoice-reminder/meta.yaml"
-    meta = yaml.safe_load(example_store.snapshot().read(where))
+    meta = yaml.safe_load(example_store.snapshot(example_store.head()).read(where))
     meta["id"] = "not-the-id"
     verdict = propose(example_store, {where: yaml.safe_dump(meta).encode()})
     assert codes(verdict) == ["capsule.id"]
@@ -125,14 +125,14 @@ def test_a_capsule_is_soft_deleted_not_removed(example_store: Store) -> None:
     base = "capsules/acme/invoice-reminder"
     removed = propose(example_store, {f"{base}/capsule.yaml": None, f"{base}/meta.yaml": None})
     assert codes(removed) == ["capsule.deleted"] and "status: DELETED" in removed.errors[0].message
-    meta = yaml.safe_load(example_store.snapshot().read(f"{base}/meta.yaml"))
+    meta = yaml.safe_load(example_store.snapshot(example_store.head()).read(f"{base}/meta.yaml"))
     meta["status"] = "DELETED"
     soft = propose(example_store, {f"{base}/meta.yaml": yaml.safe_dump(meta).encode()})
     assert soft.accepted and not soft.versions
 
 
 def test_a_broken_policy_file_is_refused_naming_the_field(example_store: Store) -> None:
-    policy = yaml.safe_load(example_store.snapshot().read("registry.yaml"))
+    policy = yaml.safe_load(example_store.snapshot(example_store.head()).read("registry.yaml"))
     policy["default_compatibility"] = "SIDEWAYS"
     verdict = propose(example_store, {"registry.yaml": yaml.safe_dump(policy).encode()})
     assert codes(verdict) == ["policy.mode"]
