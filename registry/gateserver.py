@@ -12,14 +12,14 @@ import json
 import os
 import socket
 import socketserver
-import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pygit2
 
 from registry.errors import StoreError
-from registry.hookclient import SOCKET_NAME
+from registry.hookclient import SOCKET_NAME, decode_request, encode_reply
 from registry.receive import post_receive, pre_receive
 from registry.store import Store
 
@@ -37,22 +37,19 @@ def _store_for(git_dir: str, env: dict[str, str]) -> Store:
     return Store(repo)
 
 
-def answer(store_path: Path, request: dict) -> dict:
-    """Run one hook request; the reply the hook prints and exits with."""
-    env = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
-    git_dir = str(request.get("git_dir") or store_path)
+def answer(store_path: Path, request: bytes) -> tuple[int, str]:
+    """Run one hook request; the exit code and text the hook prints."""
+    hook, git_dir, stdin_text, env = decode_request(request)
     if Path(git_dir).resolve() != store_path.resolve():
-        return {"exit": 1, "stderr": f"registry: this gate serves {store_path}, not {git_dir}\n"}
+        return 1, f"registry: this gate serves {store_path}, not {git_dir}\n"
     out = io.StringIO()
-    stdin = io.StringIO(str(request.get("stdin", "")))
+    stdin = io.StringIO(stdin_text)
     store = _store_for(git_dir, env)
-    if request.get("hook") == "pre-receive":
-        code = pre_receive(stdin, store=store, env=env, out=out)
-    elif request.get("hook") == "post-receive":
-        code = post_receive(stdin, store=store, out=out)
-    else:
-        return {"exit": 1, "stderr": f"registry: unknown hook {request.get('hook')!r}\n"}
-    return {"exit": code, "stderr": out.getvalue()}
+    if hook == "pre-receive":
+        return pre_receive(stdin, store=store, env=env, out=out), out.getvalue()
+    if hook == "post-receive":
+        return post_receive(stdin, store=store, out=out), out.getvalue()
+    return 1, f"registry: unknown hook {hook!r}\n"
 
 
 class GateServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -78,22 +75,18 @@ class _Handler(socketserver.StreamRequestHandler):
     server: GateServer
 
     def handle(self) -> None:
-        request: object = {}
+        started = time.perf_counter()
         try:
-            request = json.loads(self.rfile.readline() or b"{}")
-            reply = answer(self.server.store_path, request)
-        except Exception as exc:  # the hook falls back to judging in-process on a bad reply
-            reply = {"exit": 1, "stderr": f"registry: gate server error: {type(exc).__name__}: {exc}\n"}
-        self.server.log(
-            json.dumps(
-                {
-                    "hook": request.get("hook") if isinstance(request, dict) else None,
-                    "exit": reply["exit"],
-                    "thread": threading.get_ident(),
-                }
-            )
-        )
-        self.wfile.write(json.dumps(reply).encode())
+            request = self.rfile.read()
+            code, text = answer(self.server.store_path, request)
+        except Exception as exc:
+            # No reply: the hook then judges the push in-process, with the same rules.
+            self.server.log(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+            return
+        elapsed = round((time.perf_counter() - started) * 1000, 1)
+        hook = request.split(b"\0", 1)[0].decode(errors="replace")
+        self.server.log(json.dumps({"hook": hook, "exit": code, "ms": elapsed}))
+        self.wfile.write(encode_reply(code, text))
 
 
 def _clear_stale(path: Path) -> None:

@@ -1,16 +1,19 @@
 """What a store's hooks run first: hand the push to a running gate server, or judge it here.
 
-Only the standard library is imported on the fast path, so a hook whose store has a
-``registry hooks serve`` process answering costs little more than starting Python; the
+The fast path imports nothing beyond what Python has loaded at start-up (``_socket`` is a
+built-in; no ``json``, no ``socket`` module with its enums), so a hook whose store has a
+``registry hooks serve`` process answering costs little more than starting Python. The
 registry package (pygit2, jsonschema, the linter) is imported only as the fallback.
+
+Wire format, both ways over a Unix socket in the store directory: a request is NUL-separated
+fields ``hook, git_dir, stdin, name1, value1, …`` (the ``GIT_*`` environment; none of these
+can hold a NUL); the reply is the exit code, a newline, and the text for ``remote:`` lines.
 """
 
 from __future__ import annotations
 
-import io
-import json
+import _socket
 import os
-import socket
 import sys
 
 SOCKET_NAME = "registry-gate.sock"
@@ -22,35 +25,59 @@ def socket_path(git_dir: str) -> str:
     return os.path.join(git_dir, SOCKET_NAME)
 
 
-def ask(path: str, request: dict[str, object]) -> dict[str, object] | None:
-    """The server's answer, or None when no server answers (then the hook judges itself)."""
+def encode_request(hook: str, git_dir: str, stdin: str, env: dict[str, str]) -> bytes:
+    fields = [hook, git_dir, stdin]
+    for name, value in env.items():
+        fields += [name, value]
+    return "\0".join(fields).encode()
+
+
+def decode_request(data: bytes) -> tuple[str, str, str, dict[str, str]]:
+    fields = data.decode().split("\0")
+    if len(fields) < 3 or len(fields) % 2 == 0:
+        raise ValueError("malformed gate request")
+    hook, git_dir, stdin, *rest = fields
+    return hook, git_dir, stdin, dict(zip(rest[::2], rest[1::2], strict=True))
+
+
+def encode_reply(code: int, text: str) -> bytes:
+    return f"{code}\n{text}".encode()
+
+
+def ask(path: str, request: bytes) -> tuple[int, str] | None:
+    """The server's (exit code, text), or None when no server answers."""
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
             conn.settimeout(TIMEOUT_S)
             conn.connect(path)
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            conn.shutdown(socket.SHUT_WR)
+            conn.sendall(request)
+            conn.shutdown(_socket.SHUT_WR)
             chunks = []
             while chunk := conn.recv(65536):
                 chunks.append(chunk)
-        answer = json.loads(b"".join(chunks) or b"null")
+        finally:
+            conn.close()
+        code, _, text = b"".join(chunks).decode().partition("\n")
+        return int(code), text
     except (OSError, ValueError):
         return None
-    return answer if isinstance(answer, dict) and "exit" in answer else None
 
 
 def run(hook: str) -> int:
     data = sys.stdin.read()
     git_dir = os.path.abspath(os.environ.get("GIT_DIR", "."))
     env = {k: v for k, v in os.environ.items() if k.startswith("GIT_")}
-    answer = ask(socket_path(git_dir), {"hook": hook, "stdin": data, "env": env, "git_dir": git_dir})
+    answer = ask(socket_path(git_dir), encode_request(hook, git_dir, data, env))
     if answer is not None:
-        sys.stderr.write(str(answer.get("stderr", "")))
-        return int(answer["exit"])  # type: ignore[call-overload]
+        sys.stderr.write(answer[1])
+        return answer[0]
     if sys.flags.no_site:
         import site
 
         site.main()  # the hook starts with -S; the full gate needs site-packages
+    import io
+
     from registry import receive
 
     judge = receive.pre_receive if hook == "pre-receive" else receive.post_receive

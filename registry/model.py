@@ -75,6 +75,15 @@ def capsule_name(value: str) -> CapsuleName:
     return CapsuleName(value)
 
 
+def _precedence(v: semver.Version) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
+    """A sort key with SemVer 2.0.0 section 11's order: a pre-release sorts before its release,
+    numeric identifiers numerically and below alphanumeric ones, shorter lists first."""
+    if not v.prerelease:
+        return (int(v.major), int(v.minor), int(v.patch), 1, ())
+    parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in str(v.prerelease).split("."))
+    return (int(v.major), int(v.minor), int(v.patch), 0, parts)
+
+
 @total_ordering
 @dataclass(frozen=True)
 class ContractVersion:
@@ -87,6 +96,11 @@ class ContractVersion:
 
     text: str
     semver: semver.Version = field(compare=False, repr=False)
+    # Build metadata does not take part in precedence (SemVer 2.0.0 section 10); kept
+    # ready-made because the gate sorts versions often.
+    precedence: tuple[int, int, int, int, tuple[tuple[int, int | str], ...]] = field(
+        compare=False, repr=False, default=(0, 0, 0, 1, ())
+    )
 
     @classmethod
     def parse(cls, text: str) -> ContractVersion:
@@ -102,7 +116,7 @@ class ContractVersion:
             parsed = semver.Version.parse(norm)
         except ValueError as exc:
             raise InvalidName(f"version {text!r} is not a SemVer version: {exc}") from None
-        return cls(text, parsed)
+        return cls(text, parsed, _precedence(parsed))
 
     @property
     def major(self) -> int:
@@ -116,9 +130,8 @@ class ContractVersion:
     def patch(self) -> int:
         return int(self.semver.patch)
 
-    def _key(self) -> semver.Version:
-        # Build metadata does not take part in precedence (SemVer 2.0.0 section 10).
-        return self.semver.replace(build=None)
+    def _key(self) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
+        return self.precedence
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ContractVersion):

@@ -7,6 +7,7 @@ tenants. Changing it needs an admin signer (the gate checks that).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,8 +203,12 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
     return policy, []
 
 
+@functools.lru_cache(maxsize=16)
 def load_policy(text: bytes | None) -> StorePolicy:
-    """The policy a store's ``registry.yaml`` says, or the defaults when there is none."""
+    """The policy a store's ``registry.yaml`` says, or the defaults when there is none.
+
+    Every gate run reads the policy; it is the same few bytes from push to push.
+    """
     if text is None:
         return StorePolicy()
     policy, problems = parse_policy(load_yaml(text, limits=Limits(), path_hint=POLICY_FILE))

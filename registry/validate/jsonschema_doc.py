@@ -8,6 +8,8 @@ are returned by ``external_refs`` for the gate to resolve against other contract
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urldefrag
@@ -67,6 +69,22 @@ def dialect(schema: Any) -> type[Validator] | None:
 
 
 def validate_json_schema(schema: Any) -> list[Problem]:
+    """Every problem of a contract schema (see ``_validate``), remembered by content.
+
+    Checking against the 2020-12 metaschema costs milliseconds ($dynamicRef), and a push
+    checks the same schema more than once (the gate, then tagging): the answer for a
+    given schema never changes, so it is computed once per process.
+    """
+    key = json.dumps(schema, sort_keys=True, separators=(",", ":"), default=str)
+    return list(_validate_cached(key))
+
+
+@functools.lru_cache(maxsize=512)
+def _validate_cached(key: str) -> tuple[Problem, ...]:
+    return tuple(_validate(json.loads(key)))
+
+
+def _validate(schema: Any) -> list[Problem]:
     """Every problem of a contract schema: all metaschema errors, then unresolved local ``$ref``s.
 
     Problems are coded ``metaschema.<keyword>`` (the metaschema keyword that failed),
