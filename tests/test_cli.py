@@ -21,6 +21,23 @@ def cli_store(tmp_path: Path) -> tuple[Path, Path]:
     return store, keyfile
 
 
+def publish(name: str, version: str, schema: Path, store: Path, *extra: str):
+    """`registry publish contract` as a real process."""
+    return registry_cli(
+        "publish",
+        "contract",
+        "--name",
+        name,
+        "--version",
+        version,
+        "--json-schema",
+        str(schema),
+        "--store",
+        str(store),
+        *extra,
+    )
+
+
 def allowed(tmp_path: Path, keyfile: Path) -> Path:
     path = tmp_path / "allowed"
     path.write_text("registry " + Path(f"{keyfile}.pub").read_text())
@@ -34,21 +51,8 @@ def test_publish_contract_prints_the_old_demonctl_fields_and_stock_git_verifies(
     store, keyfile = cli_store
     schema = tmp_path / "s.json"
     schema.write_text('{"type": "object"}')
-    out = registry_cli(
-        "publish",
-        "contract",
-        "--name",
-        "my-contract",
-        "--version",
-        "1.0.0",
-        "--description",
-        "My contract",
-        "--json-schema",
-        str(schema),
-        "--store",
-        str(store),
-        "--signing-key",
-        str(keyfile),
+    out = publish(
+        "my-contract", "1.0.0", schema, store, "--description", "My contract", "--signing-key", str(keyfile)
     )
     assert out.returncode == 0, out.stderr
     lines = dict(line.split(": ", 1) for line in out.stdout.splitlines())
@@ -67,20 +71,7 @@ def test_publish_contract_prints_the_old_demonctl_fields_and_stock_git_verifies(
         )
         assert res.returncode == 0, res.stderr
     assert git(f"--git-dir={store}", "fsck", "--strict").returncode == 0
-    again = registry_cli(
-        "publish",
-        "contract",
-        "--name",
-        "my-contract",
-        "--version",
-        "1.0.0",
-        "--json-schema",
-        str(schema),
-        "--store",
-        str(store),
-        "--signing-key",
-        str(keyfile),
-    )
+    again = publish("my-contract", "1.0.0", schema, store, "--signing-key", str(keyfile))
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
 
@@ -129,18 +120,7 @@ def test_verify_names_a_tag_whose_signer_is_not_trusted(tmp_path: Path, cli_stor
     store, _keyfile = cli_store
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"type": "object"}))
-    registry_cli(
-        "publish",
-        "contract",
-        "--name",
-        "a",
-        "--version",
-        "1.0.0",
-        "--json-schema",
-        str(schema),
-        "--store",
-        str(store),
-    )
+    assert publish("a", "1.0.0", schema, store).returncode == 0
     stranger = tmp_path / "stranger"
     registry_cli("keygen", "--out", str(stranger))
     out = registry_cli("verify", str(store), "--public-key", f"{stranger}.pub")
@@ -149,17 +129,6 @@ def test_verify_names_a_tag_whose_signer_is_not_trusted(tmp_path: Path, cli_stor
 
 
 def test_bad_usage_exits_2_without_a_traceback(tmp_path: Path) -> None:
-    out = registry_cli(
-        "publish",
-        "contract",
-        "--name",
-        "x",
-        "--version",
-        "1.0.0",
-        "--json-schema",
-        str(tmp_path / "missing.json"),
-        "--store",
-        str(tmp_path),
-    )
+    out = publish("x", "1.0.0", tmp_path / "missing.json", tmp_path)
     assert out.returncode == 2
     assert "cannot read JSON Schema" in out.stderr and "Traceback" not in out.stderr
