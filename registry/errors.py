@@ -106,18 +106,6 @@ class SignatureError(RegistryError):
     code = "signature_invalid"
 
 
-class PermissionDenied(RegistryError):
-    """The signer or caller has no right to touch this path."""
-
-    code = "permission_denied"
-
-
-class ImmutabilityViolation(RegistryError):
-    """An attempt to move or delete a version tag, or rewrite ``main``."""
-
-    code = "immutable"
-
-
 class StoreError(RegistryError):
     """The store is not a registry store, or cannot be read or written."""
 

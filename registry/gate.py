@@ -14,7 +14,7 @@ from typing import Any
 
 import pygit2
 
-from registry.digest import capsule_content_hash, contract_digest
+from registry.digest import capsule_content_hash
 from registry.errors import InvalidName, RegistryError
 from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
 from registry.model import ContractVersion, Problem, capsule_name, contract_name, tenant
@@ -22,7 +22,7 @@ from registry.policy import POLICY_FILE, StorePolicy, load_policy, parse_policy
 from registry.signatures import check_commit_signers
 from registry.store import Snapshot, Store
 from registry.validate import external_refs, load_yaml, read_capsule, read_contract
-from registry.versions import NewVersion, capsule_id, capsule_versions, contract_versions
+from registry.versions import NewVersion, capsule_id, capsule_versions, contract_version, contract_versions
 
 
 @dataclass(frozen=True)
@@ -172,14 +172,8 @@ class _Evaluation:
         self._refs(name, doc.schema)
         version = doc.version
         by_version = {v: p for p in published if (v := _parse_version(p.version)) is not None}
-        digest = contract_digest(
-            name=name,
-            version=version.text,
-            description=doc.description,
-            json_schema=doc.schema_text,
-            wit_path=f"{where}/{doc.wit}" if doc.wit else None,
-            descriptor_path=f"{where}/{doc.descriptor}" if doc.descriptor else None,
-        )
+        new_version = contract_version(doc)
+        digest = new_version.digest
         mode = Mode.parse(doc.compatibility or self.policy.default_compatibility)
         lint_policy = Policy.parse(doc.policy or self.policy.default_policy)
         lower = sorted(v for v in by_version if v < version)
@@ -224,7 +218,7 @@ class _Evaluation:
         self.contracts.append(
             ContractChange(name, version.text, base.text if base else None, True, report, verdict)
         )
-        self.versions.append(NewVersion("contract", where, version.text, digest))
+        self.versions.append(new_version)
 
     def _judge(
         self,

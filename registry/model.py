@@ -148,20 +148,6 @@ class ContractVersion:
         return self.text
 
 
-def capsule_version(value: int | str) -> int:
-    """Check a capsule version: a whole number from 1."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1 or str(number) != str(value).strip():
-        raise InvalidName(
-            f"capsule version {value!r} is not a whole number from 1",
-            hint="capsule versions are 1, 2, 3 … in publish order",
-        )
-    return number
-
-
 Severity = Literal["error", "warning"]
 
 

@@ -14,6 +14,7 @@ import pygit2
 from registry.errors import InvalidInput
 from registry.gate import Verdict, evaluate
 from registry.lint import render_json, render_markdown
+from registry.lint.render import workflow_command
 from registry.store import Store
 
 
@@ -128,19 +129,12 @@ def review_markdown(r: Review) -> str:
     return "\n".join(lines)
 
 
-def _escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
 def review_github(r: Review) -> str:
     """GitHub workflow commands: an annotation per problem, a notice per new version."""
     out = []
     for p in r.verdict.problems:
         level = "error" if p.severity == "error" else "warning"
-        where = (
-            f"file={_escape(p.file, True)}," if p.file and not p.file.startswith(("commit ", "refs/")) else ""
-        )
-        out.append(f"::{level} {where}title={_escape(p.code, True)}::{_escape(p.message)}")
-    out += [f"::notice title=new version::{_escape(nv.tag_name)}" for nv in r.verdict.versions]
+        file = p.file if p.file and not p.file.startswith(("commit ", "refs/")) else None
+        out.append(workflow_command(level, p.code, p.message, file))
+    out += [workflow_command("notice", "new version", nv.tag_name) for nv in r.verdict.versions]
     return "\n".join(out) + ("\n" if out else "")

@@ -141,9 +141,6 @@ class SigningKey:
         Path(f"{p}.pub").write_text(line + "\n")
         return line
 
-    def sign_raw(self, data: bytes) -> bytes:
-        return self._key.sign(data)
-
     def sign_digest_b64(self, digest: bytes) -> str:
         """Ed25519 over the raw digest bytes, base64: the API's ``signature`` field."""
         return base64.b64encode(self._key.sign(digest)).decode()

@@ -116,13 +116,6 @@ class Snapshot:
         obj = self._entry(path)
         return obj is not None and obj.type == ObjectType.TREE
 
-    def listdir(self, path: str) -> list[str]:
-        """Names in a directory of the store; empty when it does not exist."""
-        obj = self.tree if path in ("", ".") else self._entry(path)
-        if obj is None or obj.type != ObjectType.TREE:
-            return []
-        return [e.name for e in obj]
-
     def files(self, path: str) -> dict[str, bytes]:
         """The blobs directly inside a directory, by file name."""
         obj = self._entry(path)
@@ -277,10 +270,6 @@ class Store:
                     if len(text) >= 40 and not text.startswith("ref:"):
                         refs[name] = text
         return refs
-
-    def ref(self, name: str) -> str | None:
-        ref = self.repo.references.get(name)
-        return str(ref.target) if ref is not None else None
 
     def tag_target(self, tag_oid: str) -> tuple[pygit2.Oid, bytes]:
         """The commit an annotated tag points at, and the tag's raw bytes."""

@@ -10,29 +10,24 @@ from collections.abc import Iterable
 
 import pygit2
 
-from registry.digest import capsule_content_hash, contract_digest
+from registry.digest import capsule_content_hash
 from registry.policy import StorePolicy
 from registry.signing import SigningKey
 from registry.store import Identity, Snapshot, Store
 from registry.validate import read_capsule, read_contract
-from registry.versions import NewVersion, capsule_versions, contract_versions, write_version_tag
+from registry.versions import (
+    NewVersion,
+    capsule_versions,
+    contract_version,
+    contract_versions,
+    write_version_tag,
+)
 
 
 def contract_version_at(snap: Snapshot, name: str, policy: StorePolicy) -> NewVersion | None:
     """The version a valid contract directory describes, with its digest."""
-    where = f"contracts/{name}"
-    doc, _ = read_contract(name, snap.files(where), limits=policy.limits)
-    if doc is None:
-        return None
-    digest = contract_digest(
-        name=name,
-        version=doc.version.text,
-        description=doc.description,
-        json_schema=doc.schema_text,
-        wit_path=f"{where}/{doc.wit}" if doc.wit else None,
-        descriptor_path=f"{where}/{doc.descriptor}" if doc.descriptor else None,
-    )
-    return NewVersion("contract", where, doc.version.text, digest)
+    doc, _ = read_contract(name, snap.files(f"contracts/{name}"), limits=policy.limits)
+    return contract_version(doc) if doc is not None else None
 
 
 def untagged(

@@ -14,10 +14,12 @@ from typing import Literal
 
 import pygit2
 
+from registry.digest import contract_digest
 from registry.errors import InvalidName
 from registry.model import ContractVersion
 from registry.signing import SigningKey, split_signed_tag
 from registry.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Identity, Store
+from registry.validate.documents import ContractDoc
 
 Kind = Literal["contract", "capsule"]
 
@@ -70,6 +72,20 @@ class Published:
     @property
     def digest(self) -> str | None:
         return self.fields.get("digest") or self.fields.get("content-hash")
+
+
+def contract_version(doc: ContractDoc) -> NewVersion:
+    """The version a valid contract directory describes, with its old-registry digest."""
+    where = f"contracts/{doc.name}"
+    digest = contract_digest(
+        name=doc.name,
+        version=doc.version.text,
+        description=doc.description,
+        json_schema=doc.schema_text,
+        wit_path=f"{where}/{doc.wit}" if doc.wit else None,
+        descriptor_path=f"{where}/{doc.descriptor}" if doc.descriptor else None,
+    )
+    return NewVersion("contract", where, doc.version.text, digest)
 
 
 def tag_message(version: NewVersion, *, signature: str | None = None) -> str:

@@ -94,7 +94,8 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _command(level: str, title: str, message: str, file: str | None) -> str:
+def workflow_command(level: str, title: str, message: str, file: str | None = None) -> str:
+    """One GitHub Actions workflow command (``::error file=…,title=…::message``), escaped."""
     props = ([f"file={_escape_property(file)}"] if file else []) + [f"title={_escape_property(title)}"]
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
@@ -104,15 +105,15 @@ def render_github(
 ) -> str:
     """GitHub Actions workflow commands: an error per breaking change, a notice per other one."""
     lines = [
-        _command("error", f"Breaking change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
+        workflow_command("error", f"Breaking change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
         for c in report.breaking
     ]
     lines += [
-        _command("notice", f"Compatible change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
+        workflow_command("notice", f"Compatible change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
         for c in _others(report)
     ]
     if verdict is not None and not verdict.ok:
-        lines.append(_command("error", "Version bump required", verdict.reason, file))
+        lines.append(workflow_command("error", "Version bump required", verdict.reason, file))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
