@@ -110,3 +110,17 @@ class StoreError(RegistryError):
     """The store is not a registry store, or cannot be read or written."""
 
     code = "store_error"
+
+
+class LimitExceeded(RegistryError):
+    """Input too large, too deep or too slow to judge within the registry's bounds.
+
+    ``rule`` names the bound (``schema.depth``, ``regex.timeout`` …) so each door can say
+    which limit was hit; the message says how to get under it.
+    """
+
+    code = "limit_exceeded"
+
+    def __init__(self, message: str, *, rule: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.rule = rule
