@@ -14,7 +14,7 @@ real git binary over a file:// URL, from a clone, to
 Pushes to (a), (c) and (b) alternate, in the same run. This is done for the example store and
 for a store of ``--contracts`` contracts with one signed tag each. The gate's added cost is
 median(a) - median(b); the goal is that it depends on what a push changes, not on the
-store's size. For context the script also times ``import registry.receive`` (what each hook
+store's size. For context the script also times ``import registry.hooks.receive`` (what each hook
 process pays before it judges anything) and ``evaluate`` alone, in-process.
 Prints milliseconds; asserts nothing about timing.
 """
@@ -79,10 +79,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def small_store(tmp: Path) -> Path:
-    from registry.bootstrap import init_store
-    from registry.publish import Writer
-    from registry.signing import SigningKey
-    from registry.store import Identity
+    from registry.git.store import Identity
+    from registry.trust.sshsig import SigningKey
+    from registry.write.bootstrap import init_store
+    from registry.write.publish import Writer
 
     key = SigningKey.generate()
     key.save(tmp / "small.key")
@@ -176,7 +176,7 @@ class Result:
 
 
 def bench_store(name: str, store: Path, contract: str, tmp: Path, iterations: int) -> Result:
-    from registry.gateserver import GateServer
+    from registry.hooks.server import GateServer
 
     plain_store = copy_store(store, tmp / f"{store.stem}-nohooks.git", hooks=False)
     served_store = copy_store(store, tmp / f"{store.stem}-served.git", hooks=True)
@@ -210,8 +210,8 @@ def bench_store(name: str, store: Path, contract: str, tmp: Path, iterations: in
 
 def evaluate_times(store_path: Path, rounds: int) -> list[float]:
     """The gate alone, in-process, on the baseline store's last push (its version is untagged)."""
-    from registry.gate import evaluate
-    from registry.store import Store
+    from registry.gate.evaluate import evaluate
+    from registry.git.store import Store
 
     out = []
     for _ in range(rounds):
@@ -239,20 +239,20 @@ def run_python(code: str, *flags: str) -> tuple[float, str]:
 
 def bench_imports(rounds: int) -> None:
     bare = [run_python("pass")[0] for _ in range(rounds)]
-    receive = [run_python("import registry.receive")[0] for _ in range(rounds)]
-    hook = [run_python("import registry.hookclient")[0] for _ in range(rounds)]
+    receive = [run_python("import registry.hooks.receive")[0] for _ in range(rounds)]
+    hook = [run_python("import registry.hooks.client")[0] for _ in range(rounds)]
     ms = statistics.median
     print(f"\npython start-up ({rounds} runs each, median):")
     print(f"  python -c pass                           {ms(bare) * 1000:6.1f} ms")
-    print(f"  python -c 'import registry.hookclient'   {ms(hook) * 1000:6.1f} ms  (a hook's fast path)")
+    print(f"  python -c 'import registry.hooks.client'   {ms(hook) * 1000:6.1f} ms  (a hook's fast path)")
     print(
-        f"  python -c 'import registry.receive'      {ms(receive) * 1000:6.1f} ms  "
+        f"  python -c 'import registry.hooks.receive'      {ms(receive) * 1000:6.1f} ms  "
         f"(+{(ms(receive) - ms(bare)) * 1000:.1f} ms over bare start-up, paid by each of the two hooks)"
     )
     # -X importtime: microseconds, self and cumulative, per module; median over runs.
     samples: dict[str, list[tuple[int, int]]] = {}
     for _ in range(rounds):
-        _, err = run_python("import registry.receive", "-X", "importtime")
+        _, err = run_python("import registry.hooks.receive", "-X", "importtime")
         for line in err.splitlines():
             m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| *(\S+)", line)
             if m:

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import build_store
 
-from registry.bootstrap import init_store
-from registry.publish import ContractInput, Writer, publish_contract
-from registry.signing import SigningKey
-from registry.store import CONTRACT_TAGS, Identity, Store
-from registry.versions import contract_versions
+from registry.gate.published import contract_versions
+from registry.git.store import CONTRACT_TAGS, Identity, Store
+from registry.trust.sshsig import SigningKey
+from registry.write.bootstrap import init_store
+from registry.write.publish import ContractInput, Writer, publish_contract
 
 
 def bench_publish(tmp: Path, n: int) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pygit2
 from pygit2.enums import FileMode
 
-from registry.bootstrap import init_store
 from registry.digest import contract_digest
-from registry.publish import Writer
-from registry.signing import SigningKey
-from registry.store import Identity, Store
-from registry.versions import NewVersion, write_version_tag
+from registry.gate.published import NewVersion, write_version_tag
+from registry.git.store import Identity, Store
+from registry.trust.sshsig import SigningKey
+from registry.write.bootstrap import init_store
+from registry.write.publish import Writer
 
 
 def schema_for(i: int, version: int) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.errors import InvalidInput
-from registry.signing import SigningKey
-from registry.store import Identity, Store
+from registry.git.store import Identity, Store
+from registry.trust.sshsig import SigningKey
 
 SIGNING_KEY_CONFIG = "registry.signingKey"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from support import EXAMPLE_STORE
 
-from registry.bootstrap import init_store
-from registry.publish import Writer
-from registry.signing import SigningKey, allowed_signers_line
-from registry.store import Identity, Store
+from registry.git.store import Identity, Store
+from registry.trust.sshsig import SigningKey, allowed_signers_line
+from registry.write.bootstrap import init_store
+from registry.write.publish import Writer
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Ada Author",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from registry.store import Store
+from registry.git.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_STORE = ROOT / "example-store"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support import git
 
-from registry.store import Store
-from registry.versions import contract_versions
+from registry.gate.published import contract_versions
+from registry.git.store import Store
 
 # Each process waits for the same go-file, so all eight publish at the same moment.
 _RACER = (

@@ -8,10 +8,10 @@ import pygit2
 import pytest
 import yaml
 
-from registry.gate import Verdict, evaluate
-from registry.publish import ContractInput, Writer, publish_contract
-from registry.store import Identity, Store
-from registry.versions import capsule_id, write_version_tag
+from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.published import capsule_id, write_version_tag
+from registry.git.store import Identity, Store
+from registry.write.publish import ContractInput, Writer, publish_contract
 
 
 def propose(store: Store, changes: dict[str, bytes | None]) -> Verdict:

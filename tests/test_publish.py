@@ -17,9 +17,9 @@ from registry.errors import (
     VersionExists,
     VersionNotIncreasing,
 )
-from registry.publish import ContractInput, Writer, publish_capsule, publish_contract
-from registry.store import Store
-from registry.versions import capsule_versions, contract_versions
+from registry.gate.published import capsule_versions, contract_versions
+from registry.git.store import Store
+from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
 
 SCHEMA = {
     "type": "object",

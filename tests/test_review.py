@@ -9,8 +9,8 @@ import pytest
 import yaml
 from support import git, registry_cli
 
-from registry.publish import ContractInput, Writer, publish_contract
-from registry.store import Store
+from registry.git.store import Store
+from registry.write.publish import ContractInput, Writer, publish_contract
 
 pytestmark = pytest.mark.git
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.errors import SignatureError
-from registry.signing import PublicKey, SigningKey, verify_ssh
+from registry.trust.sshsig import PublicKey, SigningKey, verify_ssh
 
 
 def test_signature_round_trips_and_names_the_principal(key: SigningKey) -> None:

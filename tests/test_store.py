@@ -6,8 +6,8 @@ from pathlib import Path
 
 from support import git
 
-from registry.signing import SigningKey
-from registry.store import Identity, Snapshot, Store
+from registry.git.store import Identity, Snapshot, Store
+from registry.trust.sshsig import SigningKey
 
 
 def commit(store: Store, changes: dict[str, bytes | None]):

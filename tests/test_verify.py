@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pygit2
 
-from registry.signing import SigningKey
-from registry.store import Identity, Store
-from registry.verify import verify_store
-from registry.versions import NewVersion, write_version_tag
+from registry.audit.verify import verify_store
+from registry.gate.published import NewVersion, write_version_tag
+from registry.git.store import Identity, Store
+from registry.trust.sshsig import SigningKey
 
 
 def test_every_example_version_verifies(example_store: Store) -> None:

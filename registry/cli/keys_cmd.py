@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from registry.errors import InvalidInput
-from registry.signing import SigningKey, allowed_signers_line
+from registry.trust.sshsig import SigningKey, allowed_signers_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from registry.errors import InvalidInput
-from registry.publish import ContractInput, Writer, publish_capsule, publish_contract
+from registry.git.store import Store
 from registry.settings import Settings
-from registry.store import Store
+from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
 
 
 def _read(path: str, what: str) -> bytes:

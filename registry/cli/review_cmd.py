@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from registry.changelog import contract_changelog
-from registry.review import review, review_github, review_json, review_markdown
-from registry.store import Store
+from registry.git.store import Store
+from registry.review.changelog import contract_changelog
+from registry.review.report import review, review_github, review_json, review_markdown
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,14 +8,14 @@ import sys
 import threading
 from pathlib import Path
 
-from registry.bootstrap import init_store, install_hooks
-from registry.gate import policy_at
-from registry.publish import Writer
+from registry.audit.verify import verify_store
+from registry.gate.policy import policy_at
+from registry.git.store import Store
 from registry.settings import Settings
-from registry.signing import PublicKey, SigningKey, allowed_signers_line
-from registry.store import Store
-from registry.tagging import tag_versions, untagged
-from registry.verify import verify_store
+from registry.trust.sshsig import PublicKey, SigningKey, allowed_signers_line
+from registry.write.bootstrap import init_store, install_hooks
+from registry.write.publish import Writer
+from registry.write.tagging import tag_versions, untagged
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -106,7 +106,7 @@ def run_hooks_install(args: argparse.Namespace) -> int:
 
 
 def run_hooks_serve(args: argparse.Namespace) -> int:
-    from registry.gateserver import GateServer
+    from registry.hooks.server import GateServer
 
     store = Store.open(args.store)
     server = GateServer(store.path, log=lambda line: print(line, file=sys.stderr, flush=True))

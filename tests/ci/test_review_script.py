@@ -14,7 +14,7 @@ import pytest
 import yaml
 from support import git
 
-from registry.store import Store
+from registry.git.store import Store
 
 pytestmark = pytest.mark.git
 

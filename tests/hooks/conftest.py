@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.store import Store
+from registry.git.store import Store
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support import git, refs
 
-from registry.hookclient import SOCKET_NAME
-from registry.store import Store
+from registry.git.store import Store
+from registry.hooks.client import SOCKET_NAME
 
 pytestmark = pytest.mark.git
 

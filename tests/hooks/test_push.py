@@ -10,7 +10,7 @@ import pytest
 import yaml
 from support import git, refs, registry_cli, verify_with_git
 
-from registry.store import Store
+from registry.git.store import Store
 
 pytestmark = pytest.mark.git
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from support import EXAMPLE_STORE, git, refs
 
-from registry.bootstrap import init_store
-from registry.publish import Writer
-from registry.signing import SigningKey
-from registry.store import Store
+from registry.git.store import Store
+from registry.trust.sshsig import SigningKey
+from registry.write.bootstrap import init_store
+from registry.write.publish import Writer
 
 pytestmark = pytest.mark.git
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from registry.digest import capsule_content_digest
 from registry.errors import RegistryError
-from registry.gate import policy_at
-from registry.signing import PublicKey, verify_ssh
-from registry.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Store
-from registry.tagging import contract_version_at, untagged
+from registry.gate.policy import policy_at
+from registry.gate.published import read_published
+from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Store
+from registry.trust.sshsig import PublicKey, verify_ssh
 from registry.validate import read_capsule
-from registry.versions import read_published
+from registry.write.tagging import contract_version_at, untagged
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def run(hook: str) -> int:
         site.main()  # the hook starts with -S; the full gate needs site-packages
     import io
 
-    from registry import receive
+    from registry.hooks import receive
 
     judge = receive.pre_receive if hook == "pre-receive" else receive.post_receive
     return judge(io.StringIO(data))

@@ -1,6 +1,6 @@
 """A long-running gate for one store, so that a push does not pay Python's imports each time.
 
-The hooks (``registry.hookclient``) send their stdin and ``GIT_*`` environment over a Unix
+The hooks (``registry.hooks.client``) send their stdin and ``GIT_*`` environment over a Unix
 socket in the store directory; the server answers with the exit code and the ``remote:``
 text. The verdict is the same function's as in-process: only the start-up cost differs.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 import pygit2
 
 from registry.errors import StoreError
-from registry.hookclient import SOCKET_NAME, decode_request, encode_reply
-from registry.receive import post_receive, pre_receive
-from registry.store import Store
+from registry.git.store import Store
+from registry.hooks.client import SOCKET_NAME, decode_request, encode_reply
+from registry.hooks.receive import post_receive, pre_receive
 
 
 def _store_for(git_dir: str, env: dict[str, str]) -> Store:

@@ -11,17 +11,17 @@ from collections.abc import Iterable
 import pygit2
 
 from registry.digest import capsule_content_hash
-from registry.policy import StorePolicy
-from registry.signing import SigningKey
-from registry.store import Identity, Snapshot, Store
-from registry.validate import read_capsule, read_contract
-from registry.versions import (
+from registry.gate.policy import StorePolicy
+from registry.gate.published import (
     NewVersion,
     capsule_versions,
     contract_version,
     contract_versions,
     write_version_tag,
 )
+from registry.git.store import Identity, Snapshot, Store
+from registry.trust.sshsig import SigningKey
+from registry.validate import read_capsule, read_contract
 
 
 def contract_version_at(snap: Snapshot, name: str, policy: StorePolicy) -> NewVersion | None:

@@ -21,7 +21,7 @@ import pygit2
 from pygit2.enums import FileMode, ObjectType
 
 from registry.errors import ConcurrentUpdate, StoreError, VersionExists
-from registry.signing import SigningKey
+from registry.trust.sshsig import SigningKey
 
 MAIN = "refs/heads/main"
 TAG_PREFIX = "refs/tags/"

@@ -16,13 +16,19 @@ import pygit2
 
 from registry.digest import capsule_content_hash
 from registry.errors import InvalidName, RegistryError
+from registry.gate.policy import POLICY_FILE, StorePolicy, parse_policy, policy_at
+from registry.gate.published import (
+    NewVersion,
+    capsule_id,
+    capsule_versions,
+    contract_version,
+    contract_versions,
+)
+from registry.git.store import Snapshot, Store
 from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
 from registry.model import ContractVersion, Problem, capsule_name, contract_name, tenant
-from registry.policy import POLICY_FILE, StorePolicy, load_policy, parse_policy
-from registry.signatures import check_commit_signers
-from registry.store import Snapshot, Store
+from registry.trust.signers import check_commit_signers
 from registry.validate import external_refs, load_yaml, read_capsule, read_contract
-from registry.versions import NewVersion, capsule_id, capsule_versions, contract_version, contract_versions
 
 
 @dataclass(frozen=True)
@@ -363,13 +369,6 @@ class _Evaluation:
         self.problems.extend(problems)
 
 
-def policy_at(store: Store, commit: pygit2.Oid | None) -> StorePolicy:
-    """The store policy in force at a commit (defaults for an empty store)."""
-    if commit is None:
-        return StorePolicy()
-    return load_policy(store.snapshot(commit).read(POLICY_FILE))
-
-
 def evaluate(
     store: Store,
     old: pygit2.Oid | None,
@@ -396,5 +395,5 @@ def evaluate(
     for tenant_id, name in sorted(units.capsules):
         ev.capsule(tenant_id, name)
     if check_signatures and policy.require_signed_commits:
-        ev.problems.extend(check_commit_signers(store, old, new, policy))
+        ev.problems.extend(check_commit_signers(store, old, new, policy.signers))
     return Verdict(tuple(ev.problems), tuple(ev.versions), tuple(ev.contracts), tuple(ev.capsules))

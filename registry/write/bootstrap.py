@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 
 from registry.errors import InvalidInput
-from registry.gate import policy_at
-from registry.policy import POLICY_FILE, Signer, StorePolicy, load_policy
-from registry.publish import PublishResult, Writer, publish_files
+from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy, policy_at
+from registry.git.store import Store
 from registry.settings import SIGNING_KEY_CONFIG
-from registry.signing import SigningKey
-from registry.store import Store
+from registry.trust.signers import Signer
+from registry.trust.sshsig import SigningKey
+from registry.write.publish import PublishResult, Writer, publish_files
 
 HOOK_NAMES = ("pre-receive", "post-receive")
-_HOOK_SOURCES = Path(__file__).parent / "hookscripts"
+_HOOK_SOURCES = Path(__file__).resolve().parent.parent / "hooks" / "scripts"
 REGISTRY_PRINCIPAL = "registry"
 
 
@@ -28,7 +28,7 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
     interpreter = python or sys.executable
     # `-S` skips site-packages start-up (about 40 ms of every push); the hook finds the
     # package by path, and loads site-packages itself only when no gate server answers.
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     header = f"#!{interpreter} -S\nimport sys\n\nsys.path.insert(0, {package_root!r})\n"
     hooks_dir = store.path / "hooks"
     hooks_dir.mkdir(exist_ok=True)

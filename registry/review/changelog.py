@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from registry.errors import NotFound
-from registry.gate import policy_at
+from registry.gate.policy import policy_at
+from registry.gate.published import contract_versions
+from registry.git.store import Store
 from registry.lint import CompatReport, Mode, Policy, check, render_changelog
 from registry.model import contract_name
-from registry.store import Store
 from registry.validate import load_yaml
-from registry.versions import contract_versions
 
 
 def contract_changelog(store: Store, name: str) -> str:

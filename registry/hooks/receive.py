@@ -16,11 +16,12 @@ from typing import TextIO
 import pygit2
 
 from registry.errors import RegistryError
-from registry.gate import Verdict, evaluate, policy_at
+from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.policy import policy_at
+from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, MAIN, Store
 from registry.model import Problem
 from registry.settings import Settings
-from registry.store import CAPSULE_TAGS, CONTRACT_TAGS, MAIN, Store
-from registry.tagging import changed_dirs, tag_versions, untagged
+from registry.write.tagging import changed_dirs, tag_versions, untagged
 
 ZERO = "0" * 40
 DRY_RUN = "registry.dry-run"

@@ -12,12 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pygit2
 import yaml
 
 from registry.errors import InvalidInput, ValidationFailed
+from registry.git.store import Store
 from registry.lint.modes import Mode
 from registry.model import Limits, Problem
-from registry.signing import PublicKey
+from registry.trust.signers import Signer, allowed_keys
+from registry.trust.sshsig import PublicKey
 from registry.validate.yamlsafe import load_yaml
 
 POLICY_FILE = "registry.yaml"
@@ -35,33 +38,6 @@ _KEYS = {
 
 
 @dataclass(frozen=True)
-class Signer:
-    """A principal allowed to sign: its key, roles and the tenants it may write."""
-
-    principal: str
-    key: PublicKey
-    roles: tuple[str, ...] = ("editor",)
-    tenants: tuple[str, ...] = ("*",)
-
-    def may_write(self, path: str) -> bool:
-        """Whether this signer's roles and tenants allow changing ``path``.
-
-        Editors write contracts and the capsules of their tenants; only admins touch
-        ``registry.yaml`` and anything outside contracts/ and capsules/.
-        """
-        if "admin" in self.roles:
-            return True
-        if "editor" not in self.roles:
-            return False
-        if path.startswith("contracts/"):
-            return True
-        if path.startswith("capsules/"):
-            parts = path.split("/")
-            return len(parts) > 1 and ("*" in self.tenants or parts[1] in self.tenants)
-        return False
-
-
-@dataclass(frozen=True)
 class StorePolicy:
     default_compatibility: str = "BACKWARD"
     default_policy: str = "lenient"
@@ -71,7 +47,7 @@ class StorePolicy:
     signers: tuple[Signer, ...] = ()
 
     def allowed_keys(self) -> dict[bytes, str]:
-        return {s.key.raw: s.principal for s in self.signers}
+        return allowed_keys(self.signers)
 
     def signer(self, principal: str) -> Signer | None:
         return next((s for s in self.signers if s.principal == principal), None)
@@ -215,3 +191,10 @@ def load_policy(text: bytes | None) -> StorePolicy:
     if policy is None:
         raise ValidationFailed(problems)
     return policy
+
+
+def policy_at(store: Store, commit: pygit2.Oid | None) -> StorePolicy:
+    """The store policy in force at a commit (defaults for an empty store)."""
+    if commit is None:
+        return StorePolicy()
+    return load_policy(store.snapshot(commit).read(POLICY_FILE))

@@ -27,13 +27,19 @@ from registry.errors import (
     VersionExists,
     VersionNotIncreasing,
 )
-from registry.gate import Verdict, evaluate
+from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.policy import POLICY_FILE
+from registry.gate.published import (
+    NewVersion,
+    capsule_id,
+    capsule_versions,
+    contract_versions,
+    write_version_tag,
+)
+from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
-from registry.policy import POLICY_FILE
-from registry.signing import SigningKey
-from registry.store import Identity, MainMoved, Snapshot, Store
+from registry.trust.sshsig import SigningKey
 from registry.validate import load_yaml
-from registry.versions import NewVersion, capsule_id, capsule_versions, contract_versions, write_version_tag
 
 Builder = Callable[[Snapshot], Mapping[str, bytes | None]]
 

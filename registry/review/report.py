@@ -12,10 +12,10 @@ from typing import Any
 import pygit2
 
 from registry.errors import InvalidInput
-from registry.gate import Verdict, evaluate
+from registry.gate.evaluate import Verdict, evaluate
+from registry.git.store import Store
 from registry.lint import render_json, render_markdown
 from registry.lint.render import workflow_command
-from registry.store import Store
 
 
 @dataclass(frozen=True)
