@@ -15,7 +15,8 @@
 #   GITLAB_CI            when set: review.json is written as well
 #
 # Writes review.md (always, also when the change is refused) and prints it.
-# Exit status: 0 the gate would accept, 1 it would refuse, 2 bad input or the review could not run.
+# Exit status: 0 the gate would accept, 1 it would refuse, 2 bad input or the review could not run,
+# 3 the registry failed with an internal error (a bug): no verdict, and the job fails loudly.
 
 set -u
 
@@ -32,6 +33,7 @@ err=$(mktemp) || exit 2
 trap 'rm -f "$err"' EXIT
 
 # A review that cannot run still leaves a review.md, so the PR comment says why.
+# $1 the reason, $2 the exit status (default 2).
 could_not_run() {
     {
         printf '# Registry review: ⚠️ the review could not run\n\n'
@@ -46,7 +48,7 @@ could_not_run() {
         printf '{"accepted": false, "error": "review could not run", "problems": [], "contracts": [], "capsules": [], "versions": []}\n' >"$json"
     fi
     printf '%s\n' "$1" >&2
-    exit 2
+    exit "${2:-2}"
 }
 
 if [ -z "${REVIEW_BASE:-}" ]; then
@@ -65,6 +67,10 @@ status=$?
 
 case $status in
     0 | 1) ;;
+    3)
+        could_not_run "INTERNAL ERROR in the registry: no verdict was reached; report this as a bug.
+$(cat "$err")" 3
+        ;;
     *)
         message=$(cat "$err")
         could_not_run "${message:-$1 exited with status $status}"

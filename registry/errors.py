@@ -1,26 +1,23 @@
 """The registry's one error root and its kinds.
 
 Every failure the domain can report is a ``RegistryError`` subclass with a stable
-``code``. The doors map them once each: the CLI to exit codes, the hooks to
-``remote:`` lines, the API to HTTP statuses. Messages say what went wrong and what
-to do about it, so a door never needs to add words of its own.
+``code`` (a :class:`~registry.problems.Code`). The doors map them once each, by the
+code's outcome: the CLI to exit codes, the hooks to ``remote:`` lines, the API to HTTP
+statuses. Messages say what went wrong and what to do about it, so a door never needs
+to add words of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from registry.model import Problem
+from registry.problems import OUTCOME_PRECEDENCE, Code, Outcome, Problem
 
 
 class RegistryError(Exception):
     """Root of every error the registry reports to a user."""
 
-    code = "registry_error"
-    #: Exit status of the CLI: 1 refused, 2 bad usage or unreadable input.
-    exit_code = 1
+    code: Code = Code.INPUT_INVALID
     #: The problems behind a refusal, when it came from the gate or validation.
     problems: tuple[Problem, ...] = ()
 
@@ -37,39 +34,40 @@ class RegistryError(Exception):
 class InvalidInput(RegistryError):
     """Input that cannot be read at all: a missing file, bad JSON, a bad flag value."""
 
-    code = "invalid_input"
-    exit_code = 2
+    code = Code.INPUT_INVALID
 
 
 class InvalidName(InvalidInput):
     """A contract, capsule or tenant name, or a version, that breaks the naming rules."""
 
-    code = "invalid_name"
-    exit_code = 1
+    code = Code.NAME_INVALID
 
 
 class ValidationFailed(RegistryError):
-    """One or more documents break the rules; ``problems`` lists every one of them."""
+    """One or more documents break the rules; ``problems`` lists every one of them.
 
-    code = "validation_failed"
+    Its ``code`` is the most decisive error's (see ``OUTCOME_PRECEDENCE``).
+    """
 
     def __init__(self, problems: Sequence[Problem], *, message: str | None = None) -> None:
         self.problems = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         text = message or "\n".join(p.render() for p in errors) or "validation failed"
         super().__init__(text)
+        if decisive := first_error(self.problems):
+            self.code = decisive.code
 
 
 class VersionExists(RegistryError):
     """The version is published already; published versions never change."""
 
-    code = "version_exists"
+    code = Code.VERSION_EXISTS
 
 
 class ContentAlreadyPublished(RegistryError):
     """A capsule's content is identical to an earlier version's."""
 
-    code = "content_already_published"
+    code = Code.CAPSULE_CONTENT_PUBLISHED
 
     def __init__(self, version: int) -> None:
         super().__init__(f"Content already published as version {version}")
@@ -79,37 +77,37 @@ class ContentAlreadyPublished(RegistryError):
 class VersionNotIncreasing(RegistryError):
     """A new version must sort above every published version of the same item."""
 
-    code = "version_not_increasing"
+    code = Code.VERSION_ORDER
 
 
 class BreakingChange(RegistryError):
     """A change set that its version bump or compatibility mode does not allow."""
 
-    code = "breaking_change"
+    code = Code.VERSION_BREAKING
 
 
 class ConcurrentUpdate(RegistryError):
     """Another writer moved ``main`` first and the retry budget ran out."""
 
-    code = "concurrent_update"
+    code = Code.STORE_BUSY
 
 
 class NotFound(RegistryError):
     """No such contract, capsule, version or store."""
 
-    code = "not_found"
+    code = Code.NOT_FOUND
 
 
 class SignatureError(RegistryError):
     """A signature that is missing, malformed, or made by a key nobody allowed."""
 
-    code = "signature_invalid"
+    code = Code.SIGNATURE_INVALID
 
 
 class StoreError(RegistryError):
     """The store is not a registry store, or cannot be read or written."""
 
-    code = "store_error"
+    code = Code.STORE_UNREADABLE
 
 
 class LimitExceeded(RegistryError):
@@ -119,8 +117,40 @@ class LimitExceeded(RegistryError):
     which limit was hit; the message says how to get under it.
     """
 
-    code = "limit_exceeded"
+    code = Code.LIMIT_EXCEEDED
 
     def __init__(self, message: str, *, rule: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.rule = rule
+
+
+def first_error(problems: Sequence[Problem]) -> Problem | None:
+    """The error that decides a refusal's kind: by outcome precedence, then in order."""
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return None
+    return min(errors, key=lambda p: OUTCOME_PRECEDENCE.index(p.code.outcome))
+
+
+_REFUSAL_KINDS: dict[Code, type[RegistryError]] = {
+    Code.VERSION_EXISTS: VersionExists,
+    Code.VERSION_IMMUTABLE: VersionExists,
+    Code.VERSION_ORDER: VersionNotIncreasing,
+}
+
+
+def refusal(problems: Sequence[Problem]) -> RegistryError:
+    """The typed error for problems that refuse a change; every problem stays attached."""
+    decisive = first_error(problems)
+    if decisive is None:
+        return ValidationFailed(problems)
+    kind = _REFUSAL_KINDS.get(decisive.code)
+    if kind is None and decisive.code.outcome is Outcome.BREAKING:
+        kind = BreakingChange
+    if kind is None:
+        return ValidationFailed(problems)
+    error = kind(decisive.render())
+    error.problems = tuple(problems)
+    error.code = decisive.code
+    return error
+

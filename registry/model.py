@@ -1,4 +1,4 @@
-"""Values that cross module lines: names, versions, problems, and what a version is.
+"""Values that cross module lines: names, versions and limits.
 
 Everything here is a frozen value with no I/O, so the store, the gate, the linter and
 the doors can hand them to each other freely.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import total_ordering
-from typing import Literal, NewType
+from typing import NewType
 
 import semver
 
@@ -18,7 +18,6 @@ from registry.errors import InvalidName
 ContractName = NewType("ContractName", str)
 Tenant = NewType("Tenant", str)
 CapsuleName = NewType("CapsuleName", str)
-CommitId = NewType("CommitId", str)
 
 # Dots are allowed (`ritual.started`), path separators and `..` are not: a name is a
 # directory of the store and must never climb out of it.
@@ -146,36 +145,6 @@ class ContractVersion:
 
     def __str__(self) -> str:
         return self.text
-
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or doubtful) with a document.
-
-    ``path`` is a JSONPath into the document (``$.spec.steps[0].tool``); ``file`` is
-    the store path of the document when the problem is reported for a whole change.
-    """
-
-    code: str
-    message: str
-    path: str = "$"
-    severity: Severity = "error"
-    file: str | None = None
-
-    def at(self, file: str) -> Problem:
-        """The same problem, attributed to a store file."""
-        return Problem(self.code, self.message, self.path, self.severity, file)
-
-    def render(self) -> str:
-        where = f"{self.file}: " if self.file else ""
-        at = f" at {self.path}" if self.path and self.path != "$" else ""
-        return f"{where}{self.message} [{self.code}{at}]"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "path": self.path}
 
 
 @dataclass(frozen=True)

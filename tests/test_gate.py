@@ -42,7 +42,7 @@ def test_a_reference_to_another_contract_in_the_store_resolves(example_store: St
 
 @pytest.mark.parametrize(
     ("ref", "code"),
-    [("../nowhere/schema.json", "ref.unresolved"), ("https://example.org/s.json", "ref.external")],
+    [("../nowhere/schema.json", "contract.ref_unresolved"), ("https://example.org/s.json", "contract.ref_external")],
 )
 def test_references_the_store_cannot_resolve_are_refused(example_store: Store, ref: str, code: str) -> None:
     schema = {"type": "object", "properties": {"x": {"$ref": ref}}}
@@ -82,7 +82,7 @@ def test_confluent_mode_without_semver_policy_refuses_even_a_major_bump(
     )
     empty_store.repo.references.get("refs/heads/main").set_target(commit)
     verdict = propose(empty_store, contract_files("order", "2.0.0", {"type": "object", "required": ["id"]}))
-    assert codes(verdict) == ["incompatible"]
+    assert codes(verdict) == ["version.incompatible"]
     assert "compatibility mode BACKWARD" in verdict.errors[0].message
 
 
@@ -106,7 +106,7 @@ def test_transitive_mode_checks_every_version_of_the_line(empty_store: Store, wr
     # 'a' may not become a number: 1.1.0 would not read it, and neither would 1.0.0 (transitive).
     v3 = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "string"}}}
     verdict = propose(empty_store, contract_files("t", "1.2.0", v3, **meta))
-    assert codes(verdict) == ["breaking_change"]
+    assert codes(verdict) == ["version.breaking"]
     report = verdict.contracts[0].report
     assert report is not None
     assert any("against version 1.0.0" in c.message for c in report.breaking)
@@ -135,7 +135,7 @@ def test_a_broken_policy_file_is_refused_naming_the_field(example_store: Store) 
     policy = yaml.safe_load(example_store.snapshot(example_store.head()).read("registry.yaml"))
     policy["default_compatibility"] = "SIDEWAYS"
     verdict = propose(example_store, {"registry.yaml": yaml.safe_dump(policy).encode()})
-    assert codes(verdict) == ["policy.mode"]
+    assert codes(verdict) == ["policy.value"]
     assert verdict.errors[0].path == "$.default_compatibility"
 
 
@@ -149,7 +149,7 @@ def test_layout_and_names_are_checked(example_store: Store) -> None:
             "docs/notes.md": b"free text is fine outside contracts/ and capsules/",
         },
     )
-    assert sorted(codes(verdict)) == ["layout", "layout", "name"]
+    assert sorted(codes(verdict)) == ["layout.path", "layout.path", "name.invalid"]
 
 
 def test_the_gate_reads_only_what_changed(example_store: Store) -> None:
@@ -165,4 +165,4 @@ def test_an_empty_store_head_is_judged_too(tmp_path) -> None:
         tree=tree, parents=[], message="x\n", author=Identity(), committer=Identity(), key=None
     )
     verdict = evaluate(store, None, commit)
-    assert "missing_file" in codes(verdict)
+    assert "file.missing" in codes(verdict)

@@ -2,7 +2,8 @@
 
 Each sub-command lives in a module of this package exposing ``register(subparsers)``;
 ``register`` adds its parser and sets ``func`` to a ``run(args) -> int``. Errors from the
-domain are mapped to exit codes here, once: 0 ok, 1 refused, 2 bad usage or unreadable input.
+domain are mapped to exit codes here, once, by their code's outcome: 0 ok, 1 refused,
+2 bad usage or unreadable input, 3 an internal error (a bug: no verdict was reached).
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import sys
 from collections.abc import Sequence
 
 from registry.errors import RegistryError
+from registry.problems import Outcome
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 _COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd", "review_cmd")
+
+
+def exit_status(error: RegistryError) -> int:
+    """The exit status of a domain error: bad input is 2, every refusal 1."""
+    return EXIT_BAD_INPUT if error.code.outcome is Outcome.BAD_INPUT else EXIT_REFUSED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except RegistryError as exc:
         print(f"error: {exc.diagnostics()}", file=sys.stderr)
-        return exc.exit_code
+        return exit_status(exc)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last door: a user sees one line, never a traceback
@@ -44,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)
-        return 1
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

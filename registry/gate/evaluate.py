@@ -26,7 +26,8 @@ from registry.gate.published import (
 )
 from registry.git.store import Snapshot, Store
 from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
-from registry.model import ContractVersion, Problem, capsule_name, contract_name, tenant
+from registry.model import ContractVersion, capsule_name, contract_name, tenant
+from registry.problems import Code, Problem
 from registry.trust.signers import check_commit_signers
 from registry.validate import external_refs, load_yaml, read_capsule, read_contract
 
@@ -93,7 +94,7 @@ def _layout(paths: list[str]) -> _Units:
             if len(parts) != 3:
                 units.problems.append(
                     Problem(
-                        "layout",
+                        Code.LAYOUT_PATH,
                         "contract files live directly in contracts/<name>/ "
                         "(contract.yaml, schema.json, and the wit/descriptor files it names)",
                         file=path,
@@ -103,14 +104,14 @@ def _layout(paths: list[str]) -> _Units:
             try:
                 contract_name(parts[1])
             except InvalidName as exc:
-                units.problems.append(Problem("name", exc.diagnostics(), file=path))
+                units.problems.append(Problem(Code.NAME_INVALID, exc.diagnostics(), file=path))
                 continue
             units.contracts.add(parts[1])
         elif parts[0] == "capsules":
             if len(parts) != 4:
                 units.problems.append(
                     Problem(
-                        "layout",
+                        Code.LAYOUT_PATH,
                         "capsule files live in capsules/<tenant>/<name>/ (capsule.yaml, meta.yaml)",
                         file=path,
                     )
@@ -120,7 +121,7 @@ def _layout(paths: list[str]) -> _Units:
                 tenant(parts[1])
                 capsule_name(parts[2])
             except InvalidName as exc:
-                units.problems.append(Problem("name", exc.diagnostics(), file=path))
+                units.problems.append(Problem(Code.NAME_INVALID, exc.diagnostics(), file=path))
                 continue
             units.capsules.add((parts[1], parts[2]))
     return units
@@ -151,7 +152,7 @@ class _Evaluation:
         self.contracts: list[ContractChange] = []
         self.capsules: list[CapsuleChange] = []
 
-    def problem(self, code: str, message: str, file: str, path: str = "$") -> None:
+    def problem(self, code: Code, message: str, file: str, path: str = "$") -> None:
         self.problems.append(Problem(code, message, path, file=file))
 
     # -- contracts ---------------------------------------------------------------
@@ -162,7 +163,7 @@ class _Evaluation:
         if not self.new.is_dir(where):
             if published:
                 self.problem(
-                    "contract.deleted",
+                    Code.CONTRACT_DELETED,
                     f"published contracts are never deleted ({len(published)} version(s) exist); "
                     "set 'deprecated: true' and a 'sunset' date in contract.yaml instead",
                     where,
@@ -170,7 +171,7 @@ class _Evaluation:
             self.contracts.append(ContractChange(name, None, None, False, deleted=True))
             return
         if self.new.subdirs(where):
-            self.problem("layout", "contract directories hold files only, no sub-directories", where)
+            self.problem(Code.LAYOUT_PATH, "contract directories hold files only, no sub-directories", where)
         doc, problems = read_contract(name, self.new.files(where), limits=self.policy.limits)
         self.problems.extend(problems)
         if doc is None:
@@ -191,7 +192,7 @@ class _Evaluation:
                 top = max(v for v in by_version if _line(v) == _line(version))
                 needed = version_verdict(top.text, version.text, report).needed_version if report else None
                 self.problem(
-                    "version.immutable",
+                    Code.VERSION_IMMUTABLE,
                     f"version {version.text} is published and its content never changes; "
                     f"this change needs version {needed or 'a new version'}: set it in contract.yaml",
                     f"{where}/contract.yaml",
@@ -205,7 +206,7 @@ class _Evaluation:
         if same_line and version < max(same_line):
             top = max(same_line)
             self.problem(
-                "version.order",
+                Code.VERSION_ORDER,
                 f"version {version.text} is below {top.text}, the latest published in its release line; "
                 f"versions only grow: use a version above {top.text}",
                 f"{where}/contract.yaml",
@@ -244,17 +245,17 @@ class _Evaluation:
                     more = f" and {len(report.breaking) - 1} more" if len(report.breaking) > 1 else ""
                     need = verdict.needed_version or "a major bump"
                     self.problem(
-                        "breaking_change",
+                        Code.VERSION_BREAKING,
                         f"breaking change ({first}{more}) needs version {need}, got {version.text}",
                         file,
                         "$.version",
                     )
                 else:
-                    self.problem("version.bump", verdict.reason, file, "$.version")
+                    self.problem(Code.VERSION_BUMP, verdict.reason, file, "$.version")
         elif not report.compatible:
             first = report.breaking[0].message if report.breaking else "incompatible change"
             self.problem(
-                "incompatible",
+                Code.VERSION_INCOMPATIBLE,
                 f"{first} is not allowed in compatibility mode {mode.value}; make the change compatible "
                 "or change 'compatibility' in contract.yaml",
                 file,
@@ -293,14 +294,14 @@ class _Evaluation:
             if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json":
                 if self.new.read(f"contracts/{parts[1]}/schema.json") is None:
                     self.problem(
-                        "ref.unresolved",
+                        Code.CONTRACT_REF_UNRESOLVED,
                         f"$ref {ref!r} names contract {parts[1]!r}, which the store does not hold; "
                         "publish it first or fix the reference",
                         f"contracts/{name}/schema.json",
                     )
                 continue
             self.problem(
-                "ref.external",
+                Code.CONTRACT_REF_EXTERNAL,
                 f"$ref {ref!r} points outside the store; the registry resolves no network references: "
                 "reference another contract as '../<name>/schema.json#/…' or copy the schema into $defs",
                 f"contracts/{name}/schema.json",
@@ -314,7 +315,7 @@ class _Evaluation:
         if not self.new.is_dir(where):
             if published:
                 self.problem(
-                    "capsule.deleted",
+                    Code.CAPSULE_DELETED,
                     f"published capsules are never deleted ({len(published)} version(s) exist); "
                     "set 'status: DELETED' in meta.yaml for a soft delete",
                     where,
@@ -328,7 +329,7 @@ class _Evaluation:
         expected_id = capsule_id(tenant_id, name)
         if doc.meta.get("id") not in (None, expected_id):
             self.problem(
-                "capsule.id",
+                Code.CAPSULE_ID,
                 f"meta.yaml id must be {expected_id} (derived from tenant and name), or left out",
                 f"{where}/meta.yaml",
                 "$.id",
@@ -341,7 +342,7 @@ class _Evaluation:
             return
         if content_hash in earlier:
             self.problem(
-                "content_already_published",
+                Code.CAPSULE_CONTENT_PUBLISHED,
                 f"Content already published as version {earlier[content_hash]}; change the capsule "
                 "or leave it as it is",
                 f"{where}/capsule.yaml",
@@ -357,7 +358,7 @@ class _Evaluation:
     def policy_file(self) -> None:
         text = self.new.read(POLICY_FILE)
         if text is None:
-            self.problem("policy.deleted", "registry.yaml cannot be deleted; edit it instead", POLICY_FILE)
+            self.problem(Code.POLICY_DELETED, "registry.yaml cannot be deleted; edit it instead", POLICY_FILE)
             return
         try:
             doc = load_yaml(text, limits=self.policy.limits, path_hint=POLICY_FILE)

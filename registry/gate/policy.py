@@ -18,7 +18,8 @@ import yaml
 from registry.errors import InvalidInput, ValidationFailed
 from registry.git.store import Store
 from registry.lint.modes import Mode
-from registry.model import Limits, Problem
+from registry.model import Limits
+from registry.problems import Code, Problem
 from registry.trust.signers import Signer, allowed_keys
 from registry.trust.sshsig import PublicKey
 from registry.validate.yamlsafe import load_yaml
@@ -89,7 +90,7 @@ class StorePolicy:
         )
 
 
-def _problem(code: str, message: str, path: str) -> Problem:
+def _problem(code: Code, message: str, path: str) -> Problem:
     return Problem(code, message, path, file=POLICY_FILE)
 
 
@@ -99,18 +100,20 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
     if doc is None:
         return StorePolicy(), []
     if not isinstance(doc, Mapping):
-        return None, [_problem("policy.type", "registry.yaml must be a mapping", "$")]
+        return None, [_problem(Code.POLICY_TYPE, "registry.yaml must be a mapping", "$")]
     for key in sorted(set(doc) - _KEYS):
         problems.append(
             _problem(
-                "policy.unknown_key", f"unknown key {key!r}; allowed: {', '.join(sorted(_KEYS))}", f"$.{key}"
+                Code.POLICY_UNKNOWN_KEY,
+                f"unknown key {key!r}; allowed: {', '.join(sorted(_KEYS))}",
+                f"$.{key}",
             )
         )
     mode = str(doc.get("default_compatibility", "BACKWARD")).upper()
     if mode not in MODES:
         problems.append(
             _problem(
-                "policy.mode",
+                Code.POLICY_VALUE,
                 f"default_compatibility {mode!r} is not one of {', '.join(MODES)}",
                 "$.default_compatibility",
             )
@@ -118,19 +121,19 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
     lint_policy = str(doc.get("default_policy", "lenient")).lower()
     if lint_policy not in ("lenient", "strict"):
         problems.append(
-            _problem("policy.lint", "default_policy must be 'lenient' or 'strict'", "$.default_policy")
+            _problem(Code.POLICY_VALUE, "default_policy must be 'lenient' or 'strict'", "$.default_policy")
         )
     flags = {}
     for key, default in (("semver_policy", True), ("require_signed_commits", False)):
         value = doc.get(key, default)
         if not isinstance(value, bool):
-            problems.append(_problem("policy.type", f"{key} must be true or false", f"$.{key}"))
+            problems.append(_problem(Code.POLICY_TYPE, f"{key} must be true or false", f"$.{key}"))
             value = default
         flags[key] = value
     limits = Limits()
     raw_limits = doc.get("limits") or {}
     if not isinstance(raw_limits, Mapping):
-        problems.append(_problem("policy.type", "limits must be a mapping", "$.limits"))
+        problems.append(_problem(Code.POLICY_TYPE, "limits must be a mapping", "$.limits"))
         raw_limits = {}
     values = {}
     for key, value in raw_limits.items():
@@ -138,12 +141,12 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
             allowed = ", ".join(Limits.__dataclass_fields__)
             problems.append(
                 _problem(
-                    "policy.unknown_key", f"unknown limit {key!r}; allowed: {allowed}", f"$.limits.{key}"
+                    Code.POLICY_UNKNOWN_KEY, f"unknown limit {key!r}; allowed: {allowed}", f"$.limits.{key}"
                 )
             )
         elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(
-                _problem("policy.type", f"limit {key} must be a positive whole number", f"$.limits.{key}")
+                _problem(Code.POLICY_TYPE, f"limit {key} must be a positive whole number", f"$.limits.{key}")
             )
         else:
             values[key] = value
@@ -151,23 +154,25 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
     signers: list[Signer] = []
     raw_signers = doc.get("signers") or []
     if not isinstance(raw_signers, list):
-        problems.append(_problem("policy.type", "signers must be a list", "$.signers"))
+        problems.append(_problem(Code.POLICY_TYPE, "signers must be a list", "$.signers"))
         raw_signers = []
     for i, entry in enumerate(raw_signers):
         where = f"$.signers[{i}]"
         if not isinstance(entry, Mapping) or not entry.get("principal") or not entry.get("key"):
-            problems.append(_problem("policy.signer", "a signer needs 'principal' and 'key'", where))
+            problems.append(_problem(Code.POLICY_SIGNER, "a signer needs 'principal' and 'key'", where))
             continue
         try:
             key = PublicKey.parse(str(entry["key"]))
         except InvalidInput as exc:
-            problems.append(_problem("policy.signer_key", exc.message, f"{where}.key"))
+            problems.append(_problem(Code.POLICY_SIGNER, exc.message, f"{where}.key"))
             continue
         roles = tuple(entry.get("roles") or ("editor",))
         bad = [r for r in roles if r not in ROLES]
         if bad:
             problems.append(
-                _problem("policy.role", f"unknown role {bad[0]!r}; use {', '.join(ROLES)}", f"{where}.roles")
+                _problem(
+                    Code.POLICY_VALUE, f"unknown role {bad[0]!r}; use {', '.join(ROLES)}", f"{where}.roles"
+                )
             )
         tenants = tuple(str(t) for t in (entry.get("tenants") or ("*",)))
         signers.append(Signer(str(entry["principal"]), key, roles, tenants))

@@ -19,7 +19,7 @@ from registry.errors import RegistryError
 from registry.gate.evaluate import Verdict, evaluate
 from registry.gate.policy import policy_at
 from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, MAIN, Store
-from registry.model import Problem
+from registry.problems import Code, Problem
 from registry.settings import Settings
 from registry.write.tagging import changed_dirs, tag_versions, untagged
 
@@ -76,7 +76,7 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             what = "deleted" if u.deleted else "moved" if not u.created else "created by a push"
             decision.problems.append(
                 Problem(
-                    "immutable",
+                    Code.REF_IMMUTABLE,
                     f"version tags are never {what}: the registry creates them when a version "
                     "lands on main; push the change to main instead",
                     file=u.ref,
@@ -84,14 +84,14 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             )
         elif u.ref == MAIN:
             if u.deleted:
-                decision.problems.append(Problem("immutable", "main cannot be deleted", file=u.ref))
+                decision.problems.append(Problem(Code.REF_IMMUTABLE, "main cannot be deleted", file=u.ref))
                 continue
             old = None if u.created else pygit2.Oid(hex=u.old)
             new = pygit2.Oid(hex=u.new)
             if old is not None and old != new and not store.repo.descendant_of(new, old):
                 decision.problems.append(
                     Problem(
-                        "non_fast_forward",
+                        Code.REF_NON_FAST_FORWARD,
                         "main only moves forward: fetch, rebase your change on origin/main, and push again",
                         file=u.ref,
                     )

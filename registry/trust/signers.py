@@ -10,7 +10,7 @@ from pygit2.enums import SortMode
 
 from registry.errors import SignatureError
 from registry.git.store import Snapshot, Store
-from registry.model import Problem
+from registry.problems import Code, Problem
 from registry.trust.sshsig import PublicKey, verify_ssh
 
 
@@ -39,6 +39,7 @@ class Signer:
             parts = path.split("/")
             return len(parts) > 1 and ("*" in self.tenants or parts[1] in self.tenants)
         return False
+
 
 def new_commits(store: Store, old: pygit2.Oid | None, new: pygit2.Oid) -> list[pygit2.Commit]:
     """The commits reachable from ``new`` and not from ``old``, oldest first."""
@@ -76,14 +77,14 @@ def check_commit_signers(
         try:
             signer = commit_signer(commit, signers)
         except SignatureError as exc:
-            problems.append(Problem("signature", exc.diagnostics(), file=f"commit {short}"))
+            problems.append(Problem(Code.SIGNATURE_INVALID, exc.diagnostics(), file=f"commit {short}"))
             continue
         parent = Snapshot(store.repo, commit.parents[0].id if commit.parents else None)
         for path in Snapshot(store.repo, commit.id).changed_paths(parent):
             if not signer.may_write(path):
                 problems.append(
                     Problem(
-                        "permission",
+                        Code.SIGNATURE_PERMISSION,
                         f"signer {signer.principal!r} (roles: {', '.join(signer.roles)}; tenants: "
                         f"{', '.join(signer.tenants)}) may not change this path in commit {short}; "
                         "registry.yaml needs an admin, capsules an editor of the tenant",

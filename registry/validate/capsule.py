@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from registry.model import Problem
+from registry.problems import Code, Problem
 from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
 
 #: First segments of tool names the platform keeps for itself.
@@ -37,7 +37,7 @@ def capsule_schema() -> dict[str, Any]:
 
 def _check(resource: str, doc: Any) -> list[Problem]:
     errors = sorted(_validator(resource).iter_errors(doc), key=sort_key)
-    return schema_problems(errors, prefix="schema")
+    return schema_problems(errors, code=Code.CAPSULE_SCHEMA)
 
 
 def validate_capsule(doc: Any) -> list[Problem]:
@@ -82,7 +82,7 @@ def _tool_rules(spec: Mapping[str, Any]) -> list[Problem]:
         if first.lower() in RESERVED_TOOL_NAMESPACES:
             problems.append(
                 Problem(
-                    "capsule.reserved_tool",
+                    Code.CAPSULE_RESERVED_TOOL,
                     f"tool {tool!r} is in the reserved namespace {first!r}; "
                     f"{', '.join(sorted(RESERVED_TOOL_NAMESPACES))} belong to the platform",
                     where,
@@ -90,7 +90,7 @@ def _tool_rules(spec: Mapping[str, Any]) -> list[Problem]:
             )
         if tool in seen:
             problems.append(
-                Problem("capsule.duplicate_tool", f"tool {tool!r} is listed twice", where, "warning")
+                Problem(Code.CAPSULE_DUPLICATE_TOOL, f"tool {tool!r} is listed twice", where, "warning")
             )
         seen.add(tool)
 
@@ -104,7 +104,7 @@ def _tool_rules(spec: Mapping[str, Any]) -> list[Problem]:
         if tool not in declared:
             problems.append(
                 Problem(
-                    "capsule.tool_not_allowed",
+                    Code.CAPSULE_TOOL_NOT_ALLOWED,
                     f"step {step.get('name')!r} calls {tool!r}, which is not in spec.allowed_tools; "
                     "add it there",
                     jsonpath(["spec", "steps", i, "tool"]),
@@ -114,7 +114,7 @@ def _tool_rules(spec: Mapping[str, Any]) -> list[Problem]:
         if tool not in used and tool.split(".", 1)[0].lower() not in RESERVED_TOOL_NAMESPACES:
             problems.append(
                 Problem(
-                    "capsule.unused_tool",
+                    Code.CAPSULE_UNUSED_TOOL,
                     f"allowed tool {tool!r} is used by no step; remove it to keep the grant small",
                     jsonpath(["spec", "allowed_tools", i]),
                     "warning",
@@ -133,7 +133,7 @@ def _step_rules(spec: Mapping[str, Any]) -> list[Problem]:
         if name in index:
             problems.append(
                 Problem(
-                    "capsule.duplicate_step",
+                    Code.CAPSULE_DUPLICATE_STEP,
                     f"step name {name!r} is used again (first at steps[{index[name]}]); names must be unique",
                     jsonpath(["spec", "steps", i, "name"]),
                 )
@@ -149,7 +149,9 @@ def _step_rules(spec: Mapping[str, Any]) -> list[Problem]:
             if dep not in index:
                 problems.append(
                     Problem(
-                        "capsule.unknown_dependency", f"step {name!r} depends on unknown step {dep!r}", where
+                        Code.CAPSULE_UNKNOWN_DEPENDENCY,
+                        f"step {name!r} depends on unknown step {dep!r}",
+                        where,
                     )
                 )
             elif isinstance(name, str) and index.get(name) == i:
@@ -159,7 +161,7 @@ def _step_rules(spec: Mapping[str, Any]) -> list[Problem]:
     if cycle:
         problems.append(
             Problem(
-                "capsule.dependency_cycle",
+                Code.CAPSULE_DEPENDENCY_CYCLE,
                 f"depends_on forms a cycle: {' -> '.join(cycle)}; steps must form a DAG",
                 jsonpath(["spec", "steps", index[cycle[0]], "depends_on"]),
             )

@@ -9,7 +9,8 @@ from typing import Any
 
 from registry.errors import InvalidName
 from registry.lint.modes import Mode, Policy
-from registry.model import ContractVersion, Problem, contract_name
+from registry.model import ContractVersion, contract_name
+from registry.problems import Code, Problem
 from registry.validate.jsonpath import jsonpath
 
 #: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
@@ -102,20 +103,21 @@ def validate_contract_meta(doc: Any) -> list[Problem]:
     if not isinstance(doc, dict):
         return [
             Problem(
-                "contract.type", "contract.yaml must be a mapping of fields, such as 'name: ritual.started'"
+                Code.CONTRACT_TYPE,
+                "contract.yaml must be a mapping of fields, such as 'name: ritual.started'",
             )
         ]
     problems: list[Problem] = []
     for key in _REQUIRED:
         if doc.get(key) is None:
-            problems.append(Problem("contract.required", f"{key!r} is required", jsonpath([key])))
+            problems.append(Problem(Code.CONTRACT_REQUIRED, f"{key!r} is required", jsonpath([key])))
     allowed = ", ".join(_FIELDS)
     for key, value in doc.items():
         check = _FIELDS.get(key) if isinstance(key, str) else None
         if check is None:
             problems.append(
                 Problem(
-                    "contract.unknown_key",
+                    Code.CONTRACT_UNKNOWN_KEY,
                     f"unknown field {key!r}; allowed fields: {allowed}",
                     jsonpath([str(key)]),
                 )
@@ -125,5 +127,5 @@ def validate_contract_meta(doc: Any) -> list[Problem]:
             continue
         message = check(value)
         if message:
-            problems.append(Problem(f"contract.{key}", f"{key}: {message}", jsonpath([key])))
+            problems.append(Problem(Code.CONTRACT_FIELD, f"{key}: {message}", jsonpath([key]), keyword=key))
     return problems

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.errors import InvalidName, ValidationFailed
-from registry.model import ContractVersion, Limits, Problem, capsule_name, contract_name
+from registry.model import ContractVersion, Limits, capsule_name, contract_name
 from registry.model import tenant as check_tenant
+from registry.problems import Code, Problem
 from registry.validate.capsule import validate_capsule, validate_capsule_meta
 from registry.validate.contract import validate_contract_meta
 from registry.validate.jsonschema_doc import validate_json_schema
@@ -66,7 +67,7 @@ class _Report:
     def add(self, file: str, problems: list[Problem]) -> None:
         self.problems += [p.at(f"{self.base}/{file}" if file else self.base) for p in problems]
 
-    def one(self, file: str, code: str, message: str, path: str = "$") -> None:
+    def one(self, file: str, code: Code, message: str, path: str = "$") -> None:
         self.add(file, [Problem(code, message, path)])
 
     @property
@@ -86,17 +87,19 @@ class _Report:
 
     def text(self, file: str, data: bytes, *, limit: int) -> str | None:
         if len(data) > limit:
-            self.one(file, "too_large", f"{file} is {len(data)} bytes, more than the limit of {limit}")
+            self.one(
+                file, Code.FILE_TOO_LARGE, f"{file} is {len(data)} bytes, more than the limit of {limit}"
+            )
             return None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.one(file, "encoding", f"{file} is not UTF-8 (byte {exc.start}): save it as UTF-8")
+            self.one(file, Code.FILE_ENCODING, f"{file} is not UTF-8 (byte {exc.start}): save it as UTF-8")
             return None
 
     def unexpected(self, files: Mapping[str, bytes], expected: set[str], hint: str) -> None:
         for file in sorted(set(files) - expected):
-            self.one(file, "unexpected_file", f"{file} is not part of this directory's layout; {hint}")
+            self.one(file, Code.FILE_UNEXPECTED, f"{file} is not part of this directory's layout; {hint}")
 
 
 _MISSING: Any = object()
@@ -120,10 +123,10 @@ def read_contract(
     """
     report = _Report(f"contracts/{name}")
     if message := _name_problem(contract_name, name):
-        report.one("", "invalid_name", message)
+        report.one("", Code.NAME_INVALID, message)
     for required in (CONTRACT_FILE, SCHEMA_FILE):
         if required not in files:
-            report.one(required, "missing_file", f"{required} is missing; every contract needs one")
+            report.one(required, Code.FILE_MISSING, f"{required} is missing; every contract needs one")
 
     meta: Any = _MISSING
     if CONTRACT_FILE in files:
@@ -134,7 +137,7 @@ def read_contract(
     if isinstance(meta.get("name"), str) and meta["name"] != name:
         report.one(
             CONTRACT_FILE,
-            "name_mismatch",
+            Code.NAME_MISMATCH,
             f"name {meta['name']!r} differs from the directory name {name!r}; they must be equal",
             "$.name",
         )
@@ -198,7 +201,7 @@ def _named_file(
     if file not in files:
         report.one(
             CONTRACT_FILE,
-            "missing_file",
+            Code.FILE_MISSING,
             f"contract.yaml names {field} file {file!r}, which is not in the directory; "
             f"add it or drop '{field}:'",
             f"$.{field}",
@@ -217,12 +220,12 @@ def read_capsule(
     report = _Report(f"capsules/{tenant}/{name}")
     for check, value in ((check_tenant, tenant), (capsule_name, name)):
         if message := _name_problem(check, value):
-            report.one("", "invalid_name", message)
+            report.one("", Code.NAME_INVALID, message)
 
     document: Any = _MISSING
     text: str | None = None
     if CAPSULE_FILE not in files:
-        report.one(CAPSULE_FILE, "missing_file", f"{CAPSULE_FILE} is missing; every capsule needs one")
+        report.one(CAPSULE_FILE, Code.FILE_MISSING, f"{CAPSULE_FILE} is missing; every capsule needs one")
     else:
         text = report.text(CAPSULE_FILE, files[CAPSULE_FILE], limit=limits.max_file_bytes)
         if text is not None:
@@ -235,7 +238,7 @@ def read_capsule(
         if isinstance(declared, str) and declared != name:
             report.one(
                 CAPSULE_FILE,
-                "name_mismatch",
+                Code.NAME_MISMATCH,
                 f"metadata.name {declared!r} differs from the directory name {name!r}; they must be equal",
                 "$.metadata.name",
             )

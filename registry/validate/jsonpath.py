@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-from registry.model import Problem
+from registry.problems import Code, Problem
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -51,7 +51,7 @@ def _extra_keys(error: ValidationError) -> list[str]:
     return [key for key in error.instance if key not in known and not any(p.search(key) for p in patterns)]
 
 
-def schema_problems(errors: Iterable[ValidationError], *, prefix: str = "schema") -> list[Problem]:
+def schema_problems(errors: Iterable[ValidationError], *, code: Code) -> list[Problem]:
     """Every jsonschema error as a ``Problem`` coded ``<prefix>.<keyword>`` with a JSONPath.
 
     A missing required property and an unexpected property are pointed at themselves
@@ -67,7 +67,7 @@ def schema_problems(errors: Iterable[ValidationError], *, prefix: str = "schema"
             missing = _named_in_message(error.message, " is a required property")
             if missing is not None:
                 where = jsonpath([*parts, missing])
-                problems.append(Problem(f"{prefix}.required", f"{missing!r} is required", where))
+                problems.append(Problem(code, f"{missing!r} is required", where, keyword="required"))
                 continue
         if keyword == "additionalProperties" and error.schema.get("additionalProperties") is False:
             extras = _extra_keys(error)
@@ -75,14 +75,15 @@ def schema_problems(errors: Iterable[ValidationError], *, prefix: str = "schema"
             for key in extras:
                 problems.append(
                     Problem(
-                        f"{prefix}.additionalProperties",
+                        code,
                         f"unknown field {key!r}; allowed fields: {allowed}",
                         jsonpath([*parts, key]),
+                        keyword="additionalProperties",
                     )
                 )
             if extras:
                 continue
-        problems.append(Problem(f"{prefix}.{keyword}", error.message, jsonpath(parts)))
+        problems.append(Problem(code, error.message, jsonpath(parts), keyword=keyword))
     return problems
 
 

@@ -23,7 +23,7 @@ from jsonschema import (
 )
 from jsonschema.protocols import Validator
 
-from registry.model import Problem
+from registry.problems import Code, Problem
 from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
 
 _DIALECTS: dict[str, type[Validator]] = {
@@ -96,17 +96,23 @@ def _validate(schema: Any) -> list[Problem]:
         known = ", ".join(_DIALECTS)
         return [
             Problem(
-                "schema_dialect",
+                Code.SCHEMA_DIALECT,
                 f"$schema {schema.get('$schema')!r} is not a dialect the registry knows; use one of {known}",
                 jsonpath(["$schema"]),
             )
         ]
     if not isinstance(schema, dict | bool):
-        return [Problem("metaschema.type", "a JSON Schema is an object (or, from draft-06, a boolean)")]
+        return [
+            Problem(
+                Code.SCHEMA_METASCHEMA,
+                "a JSON Schema is an object (or, from draft-06, a boolean)",
+                keyword="type",
+            )
+        ]
     # What check_schema does, without stopping at the first error.
     meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
     errors = sorted(meta.iter_errors(schema), key=sort_key)
-    problems = schema_problems(errors, prefix="metaschema")
+    problems = schema_problems(errors, code=Code.SCHEMA_METASCHEMA)
     if not problems:
         problems += _unresolved_refs(schema, cls)
     return problems
@@ -221,7 +227,7 @@ def _unresolved_refs(schema: Any, cls: type[Validator]) -> list[Problem]:
         if not ok:
             problems.append(
                 Problem(
-                    "ref_unresolved",
+                    Code.SCHEMA_REF_UNRESOLVED,
                     f"$ref {ref!r} points at nothing in this schema; add the target or fix the pointer",
                     jsonpath([*path, "$ref"]),
                 )

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from registry.model import Problem
+from registry.problems import Code, Problem
 
 # The added world's file and name; neither can clash with a contract's own files,
 # whose names start with a letter, digit or '_'.
@@ -34,12 +34,12 @@ def validate_wit(files: Mapping[str, str]) -> list[Problem]:
     ``type `u64z` does not exist --> ritual.wit:6:17``.
     """
     problems = [
-        Problem("wit_file", f"{name!r} is not a plain .wit file name")
+        Problem(Code.WIT_FILE, f"{name!r} is not a plain .wit file name")
         for name in files
         if not _PLAIN_FILE.match(name)
     ]
     if problems or not files:
-        return problems or [Problem("wit_file", "no WIT file given")]
+        return problems or [Problem(Code.WIT_FILE, "no WIT file given")]
     os.environ.setdefault("RUST_BACKTRACE", "0")
     import componentize_py  # deferred: loading the parser costs tens of milliseconds
 
@@ -56,7 +56,7 @@ def validate_wit(files: Mapping[str, str]) -> list[Problem]:
         except BaseException as exc:  # the binding raises AssertionError; a panic raises PanicException
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
-            return [Problem("wit_syntax", _message(str(exc), str(source)))]
+            return [Problem(Code.WIT_SYNTAX, _message(str(exc), str(source)))]
     return []
 
 

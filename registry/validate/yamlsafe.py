@@ -21,7 +21,8 @@ from yaml.nodes import MappingNode, Node
 from yaml.resolver import Resolver
 
 from registry.errors import ValidationFailed
-from registry.model import Limits, Problem
+from registry.model import Limits
+from registry.problems import Code, Problem
 
 try:  # libyaml scans and parses; composing stays in Python so it can count.
     from yaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -72,7 +73,7 @@ class _LimitedComposer(Composer):
                 event = self.peek_event()
                 raise _Fail(
                     Problem(
-                        "yaml_aliases",
+                        Code.YAML_ALIASES,
                         f"more than {self.limits.max_yaml_aliases} YAML aliases (line "
                         f"{event.start_mark.line + 1}); aliases that multiply are refused, "
                         "write the values out",
@@ -84,7 +85,7 @@ class _LimitedComposer(Composer):
             event = self.peek_event()
             raise _Fail(
                 Problem(
-                    "yaml_depth",
+                    Code.YAML_DEPTH,
                     f"YAML nested deeper than {self.limits.max_yaml_depth} levels (line "
                     f"{event.start_mark.line + 1}); flatten the document",
                 )
@@ -108,7 +109,9 @@ class _UniqueKeys(SafeConstructor):
                 except TypeError:  # an unhashable key; the base class reports it
                     continue
                 if duplicate:
-                    raise _Fail(Problem("yaml_duplicate_key", f"duplicate key {key!r} at {_where(key_node)}"))
+                    raise _Fail(
+                        Problem(Code.YAML_DUPLICATE_KEY, f"duplicate key {key!r} at {_where(key_node)}")
+                    )
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
@@ -128,7 +131,13 @@ def _text(data: bytes | str, *, max_bytes: int, path_hint: str, kind: str) -> st
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
     if size > max_bytes:
         raise ValidationFailed(
-            [_problem("too_large", f"{kind} is {size} bytes, more than the limit of {max_bytes}", path_hint)]
+            [
+                _problem(
+                    Code.FILE_TOO_LARGE,
+                    f"{kind} is {size} bytes, more than the limit of {max_bytes}",
+                    path_hint,
+                )
+            ]
         )
     if isinstance(data, str):
         return data
@@ -136,11 +145,15 @@ def _text(data: bytes | str, *, max_bytes: int, path_hint: str, kind: str) -> st
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
-            [_problem("encoding", f"{kind} is not UTF-8 (byte {exc.start}): save it as UTF-8", path_hint)]
+            [
+                _problem(
+                    Code.FILE_ENCODING, f"{kind} is not UTF-8 (byte {exc.start}): save it as UTF-8", path_hint
+                )
+            ]
         ) from None
 
 
-def _problem(code: str, message: str, path_hint: str) -> Problem:
+def _problem(code: Code, message: str, path_hint: str) -> Problem:
     problem = Problem(code, message)
     return problem.at(path_hint) if path_hint else problem
 
@@ -163,12 +176,12 @@ def load_yaml(data: bytes | str, *, limits: Limits, path_hint: str = "") -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = ": ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise ValidationFailed(
-            [_problem("yaml_syntax", f"YAML syntax error: {what}{where}", path_hint)]
+            [_problem(Code.YAML_SYNTAX, f"YAML syntax error: {what}{where}", path_hint)]
         ) from None
     except yaml.YAMLError as exc:
-        raise ValidationFailed([_problem("yaml_syntax", f"YAML syntax error: {exc}", path_hint)]) from None
+        raise ValidationFailed([_problem(Code.YAML_SYNTAX, f"YAML syntax error: {exc}", path_hint)]) from None
     except RecursionError:
-        raise ValidationFailed([_problem("yaml_depth", "YAML nested too deeply", path_hint)]) from None
+        raise ValidationFailed([_problem(Code.YAML_DEPTH, "YAML nested too deeply", path_hint)]) from None
     finally:
         loader.dispose()
 
@@ -181,7 +194,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _Fail(Problem("json_duplicate_key", f"duplicate key {key!r}"))
+            raise _Fail(Problem(Code.JSON_DUPLICATE_KEY, f"duplicate key {key!r}"))
         result[key] = value
     return result
 
@@ -200,8 +213,8 @@ def load_json(data: bytes | str, *, limits: Limits, path_hint: str = "", max_byt
         raise ValidationFailed([problem]) from None
     except json.JSONDecodeError as exc:
         message = f"JSON syntax error: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        raise ValidationFailed([_problem("json_syntax", message, path_hint)]) from None
+        raise ValidationFailed([_problem(Code.JSON_SYNTAX, message, path_hint)]) from None
     except ValueError as exc:
-        raise ValidationFailed([_problem("json_syntax", f"JSON syntax error: {exc}", path_hint)]) from None
+        raise ValidationFailed([_problem(Code.JSON_SYNTAX, f"JSON syntax error: {exc}", path_hint)]) from None
     except RecursionError:
-        raise ValidationFailed([_problem("json_depth", "JSON nested too deeply", path_hint)]) from None
+        raise ValidationFailed([_problem(Code.JSON_DEPTH, "JSON nested too deeply", path_hint)]) from None

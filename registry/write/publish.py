@@ -18,14 +18,12 @@ from typing import Any
 import yaml
 
 from registry.errors import (
-    BreakingChange,
     ConcurrentUpdate,
     ContentAlreadyPublished,
     InvalidInput,
     RegistryError,
-    ValidationFailed,
     VersionExists,
-    VersionNotIncreasing,
+    refusal,
 )
 from registry.gate.evaluate import Verdict, evaluate
 from registry.gate.policy import POLICY_FILE
@@ -62,30 +60,14 @@ class Writer:
     author: Identity | None = None
 
 
-# The first refusal decides the error kind, so each door maps it to one status.
-_REFUSALS: dict[str, type[RegistryError]] = {
-    "breaking_change": BreakingChange,
-    "incompatible": BreakingChange,
-    "version.bump": BreakingChange,
-    "version.order": VersionNotIncreasing,
-    "version.immutable": VersionExists,
-}
-
-
-def refusal(verdict: Verdict) -> RegistryError:
-    """The typed error for a verdict that refuses."""
+def refusal_of(verdict: Verdict) -> RegistryError:
+    """The typed error for a verdict that refuses; a duplicate capsule names its version."""
     for capsule in verdict.capsules:
         if capsule.duplicate_of is not None:
             error: RegistryError = ContentAlreadyPublished(capsule.duplicate_of)
             error.problems = verdict.problems
             return error
-    for problem in verdict.errors:
-        kind = _REFUSALS.get(problem.code)
-        if kind is not None:
-            error = kind(problem.render())
-            error.problems = verdict.problems
-            return error
-    return ValidationFailed(verdict.problems)
+    return refusal(verdict.problems)
 
 
 def publish(
@@ -127,7 +109,7 @@ def publish(
         )
         verdict = evaluate(store, head, commit)
         if not verdict.accepted:
-            raise refusal(verdict)
+            raise refusal_of(verdict)
         if expect is not None:
             expect(verdict)
         tags, signatures = {}, {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lint.schemas import BASE, CASES, STR
 
+from registry.cli import exit_status
 from registry.errors import InvalidInput
 from registry.lint import Bump, Mode, Policy, check
 
@@ -82,7 +83,7 @@ def test_unknown_mode_names_the_allowed_values() -> None:
     with pytest.raises(InvalidInput) as err:
         Mode.parse("sideways")
     assert "BACKWARD_TRANSITIVE" in err.value.diagnostics()
-    assert err.value.exit_code == 2
+    assert exit_status(err.value) == 2
     with pytest.raises(InvalidInput) as err:
         Policy.parse("loose")
     assert "lenient, strict" in err.value.diagnostics()

@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
-from registry.model import Problem
+from registry.problems import Problem
 from registry.validate import capsule_schema, validate_capsule, validate_capsule_meta
 
 
 def errors(problems: list[Problem]) -> list[tuple[str, str]]:
-    return [(p.code, p.path) for p in problems if p.severity == "error"]
+    return [(p.rule, p.path) for p in problems if p.severity == "error"]
 
 
 def warnings(problems: list[Problem]) -> list[tuple[str, str]]:
-    return [(p.code, p.path) for p in problems if p.severity == "warning"]
+    return [(p.rule, p.path) for p in problems if p.severity == "warning"]
 
 
 def test_spec_example_is_valid(hello: dict[str, Any]) -> None:
@@ -36,35 +36,35 @@ def test_every_schema_field_is_documented() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d.pop("kind"), ("schema.required", "$.kind")),
-        (lambda d: d.update(kind="Pod"), ("schema.const", "$.kind")),
-        (lambda d: d.update(apiVersion="v1"), ("schema.const", "$.apiVersion")),
-        (lambda d: d["metadata"].pop("name"), ("schema.required", "$.metadata.name")),
-        (lambda d: d["metadata"].update(name="-bad"), ("schema.pattern", "$.metadata.name")),
-        (lambda d: d["metadata"].update(owner="x"), ("schema.additionalProperties", "$.metadata.owner")),
+        (lambda d: d.pop("kind"), ("capsule.schema[required]", "$.kind")),
+        (lambda d: d.update(kind="Pod"), ("capsule.schema[const]", "$.kind")),
+        (lambda d: d.update(apiVersion="v1"), ("capsule.schema[const]", "$.apiVersion")),
+        (lambda d: d["metadata"].pop("name"), ("capsule.schema[required]", "$.metadata.name")),
+        (lambda d: d["metadata"].update(name="-bad"), ("capsule.schema[pattern]", "$.metadata.name")),
+        (lambda d: d["metadata"].update(owner="x"), ("capsule.schema[additionalProperties]", "$.metadata.owner")),
         (
             lambda d: d["metadata"].update(labels={f"k{i}": "v" for i in range(51)}),
-            ("schema.maxProperties", "$.metadata.labels"),
+            ("capsule.schema[maxProperties]", "$.metadata.labels"),
         ),
-        (lambda d: d["metadata"].update(labels={"team": 1}), ("schema.type", "$.metadata.labels.team")),
-        (lambda d: d["spec"].update(timeout=0), ("schema.minimum", "$.spec.timeout")),
-        (lambda d: d["spec"].update(timeout=86401), ("schema.maximum", "$.spec.timeout")),
-        (lambda d: d["spec"].update(timeout="5m"), ("schema.type", "$.spec.timeout")),
-        (lambda d: d["spec"].update(steps=[]), ("schema.minItems", "$.spec.steps")),
-        (lambda d: d["spec"].update(inputs={"x": {"type": "date"}}), ("schema.enum", "$.spec.inputs.x.type")),
+        (lambda d: d["metadata"].update(labels={"team": 1}), ("capsule.schema[type]", "$.metadata.labels.team")),
+        (lambda d: d["spec"].update(timeout=0), ("capsule.schema[minimum]", "$.spec.timeout")),
+        (lambda d: d["spec"].update(timeout=86401), ("capsule.schema[maximum]", "$.spec.timeout")),
+        (lambda d: d["spec"].update(timeout="5m"), ("capsule.schema[type]", "$.spec.timeout")),
+        (lambda d: d["spec"].update(steps=[]), ("capsule.schema[minItems]", "$.spec.steps")),
+        (lambda d: d["spec"].update(inputs={"x": {"type": "date"}}), ("capsule.schema[enum]", "$.spec.inputs.x.type")),
         (
             lambda d: d["spec"]["allowed_tools"].append("http.*"),
-            ("schema.pattern", "$.spec.allowed_tools[2]"),
+            ("capsule.schema[pattern]", "$.spec.allowed_tools[2]"),
         ),
         (
             lambda d: d["spec"]["allowed_tools"].append("http..get"),
-            ("schema.pattern", "$.spec.allowed_tools[2]"),
+            ("capsule.schema[pattern]", "$.spec.allowed_tools[2]"),
         ),
-        (lambda d: d["spec"]["steps"][0].pop("tool"), ("schema.required", "$.spec.steps[0].tool")),
-        (lambda d: d["spec"]["steps"][0].update(config="x"), ("schema.type", "$.spec.steps[0].config")),
+        (lambda d: d["spec"]["steps"][0].pop("tool"), ("capsule.schema[required]", "$.spec.steps[0].tool")),
+        (lambda d: d["spec"]["steps"][0].update(config="x"), ("capsule.schema[type]", "$.spec.steps[0].config")),
         (
             lambda d: d["spec"]["steps"][1].update(depends_on="greet"),
-            ("schema.type", "$.spec.steps[1].depends_on"),
+            ("capsule.schema[type]", "$.spec.steps[1].depends_on"),
         ),
     ],
 )
@@ -78,11 +78,11 @@ def test_schema_errors_carry_keyword_and_path(
 def test_too_many_steps(hello: dict[str, Any]) -> None:
     hello["spec"]["steps"] = [{"name": f"s{i}", "tool": "http.request"} for i in range(101)]
     hello["spec"]["allowed_tools"] = ["http.request"]
-    assert errors(validate_capsule(hello)) == [("schema.maxItems", "$.spec.steps")]
+    assert errors(validate_capsule(hello)) == [("capsule.schema[maxItems]", "$.spec.steps")]
 
 
 def test_not_a_mapping() -> None:
-    assert errors(validate_capsule(["x"])) == [("schema.type", "$")]
+    assert errors(validate_capsule(["x"])) == [("capsule.schema[type]", "$")]
 
 
 def test_duplicate_step_names(hello: dict[str, Any]) -> None:
@@ -153,10 +153,10 @@ def test_meta_valid() -> None:
 @pytest.mark.parametrize(
     ("meta", "expected"),
     [
-        ({"visibility": "public"}, ("schema.enum", "$.visibility")),
-        ({"status": "GONE"}, ("schema.enum", "$.status")),
-        ({"colour": "red"}, ("schema.additionalProperties", "$.colour")),
-        ({"tags": "a"}, ("schema.type", "$.tags")),
+        ({"visibility": "public"}, ("capsule.schema[enum]", "$.visibility")),
+        ({"status": "GONE"}, ("capsule.schema[enum]", "$.status")),
+        ({"colour": "red"}, ("capsule.schema[additionalProperties]", "$.colour")),
+        ({"tags": "a"}, ("capsule.schema[type]", "$.tags")),
     ],
 )
 def test_meta_errors(meta: dict[str, Any], expected: tuple[str, str]) -> None:

@@ -38,31 +38,31 @@ def test_sunset_forms(sunset: str) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
-        ("name", "a/b", "contract.name"),
-        ("name", "a..b", "contract.name"),
-        ("version", "one", "contract.version"),
-        ("version", 1.0, "contract.version"),
-        ("compatibility", "backward", "contract.compatibility"),
-        ("policy", "loose", "contract.policy"),
-        ("deprecated", "yes", "contract.deprecated"),
-        ("sunset", "31/01/2027", "contract.sunset"),
-        ("sunset", "2027-02-30", "contract.sunset"),
-        ("sunset", "2027-01-31T10:00:00", "contract.sunset"),
-        ("wit", "../x.wit", "contract.wit"),
-        ("wit", "dir/x.wit", "contract.wit"),
-        ("wit", "x.txt", "contract.wit"),
-        ("descriptor", "descriptor.yaml", "contract.descriptor"),
-        ("description", 5, "contract.description"),
+        ("name", "a/b", "contract.field[name]"),
+        ("name", "a..b", "contract.field[name]"),
+        ("version", "one", "contract.field[version]"),
+        ("version", 1.0, "contract.field[version]"),
+        ("compatibility", "backward", "contract.field[compatibility]"),
+        ("policy", "loose", "contract.field[policy]"),
+        ("deprecated", "yes", "contract.field[deprecated]"),
+        ("sunset", "31/01/2027", "contract.field[sunset]"),
+        ("sunset", "2027-02-30", "contract.field[sunset]"),
+        ("sunset", "2027-01-31T10:00:00", "contract.field[sunset]"),
+        ("wit", "../x.wit", "contract.field[wit]"),
+        ("wit", "dir/x.wit", "contract.field[wit]"),
+        ("wit", "x.txt", "contract.field[wit]"),
+        ("descriptor", "descriptor.yaml", "contract.field[descriptor]"),
+        ("description", 5, "contract.field[description]"),
     ],
 )
 def test_field_rules(field: str, value: Any, code: str) -> None:
     problems = validate_contract_meta({**VALID, field: value})
-    assert [(p.code, p.path) for p in problems] == [(code, f"$.{field}")]
+    assert [(p.rule, p.path) for p in problems] == [(code, f"$.{field}")]
 
 
 def test_name_and_version_are_required() -> None:
     problems = validate_contract_meta({"description": "x"})
-    assert [(p.code, p.path) for p in problems] == [
+    assert [(p.rule, p.path) for p in problems] == [
         ("contract.required", "$.name"),
         ("contract.required", "$.version"),
     ]

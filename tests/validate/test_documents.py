@@ -30,7 +30,7 @@ def contract_files(ritual_wit: str, **meta: Any) -> dict[str, bytes]:
 
 
 def found(problems: list[Any]) -> list[tuple[str, str | None]]:
-    return [(p.code, p.file) for p in problems if p.severity == "error"]
+    return [(p.rule, p.file) for p in problems if p.severity == "error"]
 
 
 def test_read_contract(ritual_wit: str, limits: Limits) -> None:
@@ -52,15 +52,15 @@ def test_read_contract(ritual_wit: str, limits: Limits) -> None:
 def test_contract_name_must_match_directory(ritual_wit: str, limits: Limits) -> None:
     doc, problems = read_contract("ritual.ended", contract_files(ritual_wit), limits=limits)
     assert doc is None
-    assert found(problems) == [("name_mismatch", "contracts/ritual.ended/contract.yaml")]
+    assert found(problems) == [("name.mismatch", "contracts/ritual.ended/contract.yaml")]
 
 
 def test_contract_needs_its_two_files(limits: Limits) -> None:
     doc, problems = read_contract("a", {}, limits=limits)
     assert doc is None
     assert found(problems) == [
-        ("missing_file", "contracts/a/contract.yaml"),
-        ("missing_file", "contracts/a/schema.json"),
+        ("file.missing", "contracts/a/contract.yaml"),
+        ("file.missing", "contracts/a/schema.json"),
     ]
 
 
@@ -68,8 +68,8 @@ def test_named_files_must_exist(ritual_wit: str, limits: Limits) -> None:
     files = contract_files(ritual_wit)
     del files["ritual.wit"]
     _, problems = read_contract("ritual.started", files, limits=limits)
-    assert [(p.code, p.file, p.path) for p in problems] == [
-        ("missing_file", "contracts/ritual.started/contract.yaml", "$.wit")
+    assert [(p.rule, p.file, p.path) for p in problems] == [
+        ("file.missing", "contracts/ritual.started/contract.yaml", "$.wit")
     ]
 
 
@@ -78,8 +78,8 @@ def test_unreferenced_files_are_unexpected(ritual_wit: str, limits: Limits) -> N
     files["notes.txt"] = b"x"
     _, problems = read_contract("ritual.started", files, limits=limits)
     assert found(problems) == [
-        ("unexpected_file", "contracts/ritual.started/notes.txt"),
-        ("unexpected_file", "contracts/ritual.started/ritual.wit"),
+        ("file.unexpected", "contracts/ritual.started/notes.txt"),
+        ("file.unexpected", "contracts/ritual.started/ritual.wit"),
     ]
 
 
@@ -91,9 +91,9 @@ def test_problems_of_each_file_are_attributed(ritual_wit: str, limits: Limits) -
     doc, problems = read_contract("ritual.started", files, limits=limits)
     assert doc is None
     assert found(problems) == [
-        ("metaschema.anyOf", "contracts/ritual.started/schema.json"),
-        ("wit_syntax", "contracts/ritual.started/ritual.wit"),
-        ("json_syntax", "contracts/ritual.started/descriptor.json"),
+        ("schema.metaschema[anyOf]", "contracts/ritual.started/schema.json"),
+        ("wit.syntax", "contracts/ritual.started/ritual.wit"),
+        ("json.syntax", "contracts/ritual.started/descriptor.json"),
     ]
     assert "ritual.wit:6:9" in problems[1].message
 
@@ -102,13 +102,13 @@ def test_schema_size_limit(ritual_wit: str) -> None:
     _, problems = read_contract(
         "ritual.started", contract_files(ritual_wit), limits=Limits(max_schema_bytes=20)
     )
-    assert found(problems) == [("too_large", "contracts/ritual.started/schema.json")]
+    assert found(problems) == [("file.too_large", "contracts/ritual.started/schema.json")]
 
 
 def test_bad_contract_yaml(limits: Limits) -> None:
     files = {"contract.yaml": b"name: [a\n", "schema.json": b"{}"}
     doc, problems = read_contract("a", files, limits=limits)
-    assert doc is None and found(problems) == [("yaml_syntax", "contracts/a/contract.yaml")]
+    assert doc is None and found(problems) == [("yaml.syntax", "contracts/a/contract.yaml")]
 
 
 def capsule_files(
@@ -143,9 +143,9 @@ def test_capsule_problems_carry_file_and_path(hello: dict[str, Any], limits: Lim
         "acme", "hello-world", capsule_files(hello, meta="status: GONE\n"), limits=limits
     )
     assert doc is None
-    assert [(p.code, p.file, p.path) for p in problems if p.severity == "error"] == [
+    assert [(p.rule, p.file, p.path) for p in problems if p.severity == "error"] == [
         ("capsule.tool_not_allowed", "capsules/acme/hello-world/capsule.yaml", "$.spec.steps[0].tool"),
-        ("schema.enum", "capsules/acme/hello-world/meta.yaml", "$.status"),
+        ("capsule.schema[enum]", "capsules/acme/hello-world/meta.yaml", "$.status"),
     ]
 
 
@@ -158,21 +158,21 @@ def test_capsule_warnings_keep_the_document(hello: dict[str, Any], limits: Limit
 def test_capsule_name_must_match_directory(hello: dict[str, Any], limits: Limits) -> None:
     doc, problems = read_capsule("acme", "hello", capsule_files(hello), limits=limits)
     assert doc is None
-    assert [(p.code, p.path) for p in problems] == [("name_mismatch", "$.metadata.name")]
+    assert [(p.rule, p.path) for p in problems] == [("name.mismatch", "$.metadata.name")]
 
 
 def test_capsule_layout(hello: dict[str, Any], limits: Limits) -> None:
     doc, problems = read_capsule("Acme", "hello-world", {"notes.md": b"x"}, limits=limits)
     assert doc is None
     assert found(problems) == [
-        ("invalid_name", "capsules/Acme/hello-world"),
-        ("missing_file", "capsules/Acme/hello-world/capsule.yaml"),
-        ("unexpected_file", "capsules/Acme/hello-world/notes.md"),
+        ("name.invalid", "capsules/Acme/hello-world"),
+        ("file.missing", "capsules/Acme/hello-world/capsule.yaml"),
+        ("file.unexpected", "capsules/Acme/hello-world/notes.md"),
     ]
 
 
 def test_a_refused_file_name_is_reported_once(ritual_wit: str, limits: Limits) -> None:
     files = contract_files(ritual_wit, wit="../ritual.wit")
     _, problems = read_contract("ritual.started", files, limits=limits)
-    on_meta = [(p.code, p.path) for p in problems if p.file == "contracts/ritual.started/contract.yaml"]
-    assert on_meta == [("contract.wit", "$.wit")]
+    on_meta = [(p.rule, p.path) for p in problems if p.file == "contracts/ritual.started/contract.yaml"]
+    assert on_meta == [("contract.field[wit]", "$.wit")]

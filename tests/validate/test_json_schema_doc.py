@@ -21,7 +21,7 @@ ORDER: dict[str, Any] = {
 
 
 def codes(schema: Any) -> list[tuple[str, str]]:
-    return [(p.code, p.path) for p in validate_json_schema(schema)]
+    return [(p.rule, p.path) for p in validate_json_schema(schema)]
 
 
 def test_valid_2020_12_schema() -> None:
@@ -31,7 +31,7 @@ def test_valid_2020_12_schema() -> None:
 def test_no_dollar_schema_means_2020_12() -> None:
     # prefixItems is 2020-12 only; an array there must be an array of schemas.
     assert codes({"prefixItems": [{"type": "string"}]}) == []
-    assert codes({"prefixItems": {"type": "string"}}) == [("metaschema.type", "$.prefixItems")]
+    assert codes({"prefixItems": {"type": "string"}}) == [("schema.metaschema[type]", "$.prefixItems")]
 
 
 def test_all_metaschema_errors_are_reported_2020_12() -> None:
@@ -41,33 +41,33 @@ def test_all_metaschema_errors_are_reported_2020_12() -> None:
         "properties": {"a": {"minLength": -1}, "b": {"required": "x"}},
     }
     assert sorted(codes(schema)) == [
-        ("metaschema.anyOf", "$.type"),
-        ("metaschema.minimum", "$.properties.a.minLength"),
-        ("metaschema.type", "$.properties.b.required"),
+        ("schema.metaschema[anyOf]", "$.type"),
+        ("schema.metaschema[minimum]", "$.properties.a.minLength"),
+        ("schema.metaschema[type]", "$.properties.b.required"),
     ]
 
 
 def test_all_metaschema_errors_are_reported_draft_07() -> None:
     schema = {"$schema": DRAFT7, "type": "object", "required": [1], "properties": {"a": {"type": 5}}}
     found = codes(schema)
-    assert ("metaschema.type", "$.required[0]") in found
-    assert ("metaschema.anyOf", "$.properties.a.type") in found
+    assert ("schema.metaschema[type]", "$.required[0]") in found
+    assert ("schema.metaschema[anyOf]", "$.properties.a.type") in found
 
 
 def test_dollar_schema_is_respected() -> None:
     # draft-04 spells exclusiveMaximum as a boolean; 2020-12 as a number.
     bound = {"maximum": 5, "exclusiveMaximum": True}
     assert codes({"$schema": "http://json-schema.org/draft-04/schema#", **bound}) == []
-    assert codes({"$schema": DRAFT2020, **bound}) == [("metaschema.type", "$.exclusiveMaximum")]
-    assert codes({"$schema": DRAFT7, **bound}) == [("metaschema.type", "$.exclusiveMaximum")]
+    assert codes({"$schema": DRAFT2020, **bound}) == [("schema.metaschema[type]", "$.exclusiveMaximum")]
+    assert codes({"$schema": DRAFT7, **bound}) == [("schema.metaschema[type]", "$.exclusiveMaximum")]
 
 
 def test_unknown_dialect_is_refused() -> None:
-    assert codes({"$schema": "https://example.org/my-dialect"}) == [("schema_dialect", '$["$schema"]')]
+    assert codes({"$schema": "https://example.org/my-dialect"}) == [("schema.dialect", '$["$schema"]')]
 
 
 def test_bad_regex_is_caught() -> None:
-    assert codes({"type": "string", "pattern": "(unclosed"}) == [("metaschema.format", "$.pattern")]
+    assert codes({"type": "string", "pattern": "(unclosed"}) == [("schema.metaschema[format]", "$.pattern")]
 
 
 def test_unresolved_local_ref() -> None:
@@ -75,7 +75,7 @@ def test_unresolved_local_ref() -> None:
         **ORDER,
         "properties": {"c": {"$ref": "#/$defs/nothing"}, "d": {"items": {"$ref": "#/$defs/customer"}}},
     }
-    assert codes(schema) == [("ref_unresolved", '$.properties.c["$ref"]')]
+    assert codes(schema) == [("schema.ref_unresolved", '$.properties.c["$ref"]')]
 
 
 def test_draft_07_definitions_and_anchors_resolve() -> None:
@@ -94,7 +94,7 @@ def test_draft_07_definitions_and_anchors_resolve() -> None:
 def test_2020_12_anchor_and_root_ref() -> None:
     schema = {"$defs": {"n": {"$anchor": "node", "properties": {"next": {"$ref": "#"}}}}, "$ref": "#node"}
     assert codes(schema) == []
-    assert codes({"$ref": "#missing"}) == [("ref_unresolved", '$["$ref"]')]
+    assert codes({"$ref": "#missing"}) == [("schema.ref_unresolved", '$["$ref"]')]
 
 
 def test_refs_inside_data_keywords_are_ignored() -> None:

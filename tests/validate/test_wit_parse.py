@@ -23,7 +23,7 @@ def test_several_files_form_one_package(ritual_wit: str) -> None:
 
 def test_unknown_type_names_file_line_and_column(ritual_wit: str) -> None:
     (problem,) = validate_wit({"ritual.wit": ritual_wit.replace("at: u64", "at: u64z")})
-    assert problem.code == "wit_syntax"
+    assert problem.code == "wit.syntax"
     assert problem.message == "type `u64z` does not exist --> ritual.wit:6:9"
 
 
@@ -47,7 +47,7 @@ def test_unknown_dependency_package(ritual_wit: str) -> None:
 
 
 def test_file_names_cannot_climb(ritual_wit: str) -> None:
-    assert [p.code for p in validate_wit({"../ritual.wit": ritual_wit})] == ["wit_file"]
+    assert [p.code for p in validate_wit({"../ritual.wit": ritual_wit})] == ["wit.file"]
 
 
 def test_importing_the_package_does_not_load_the_parser() -> None:
