@@ -42,7 +42,10 @@ def test_a_reference_to_another_contract_in_the_store_resolves(example_store: St
 
 @pytest.mark.parametrize(
     ("ref", "code"),
-    [("../nowhere/schema.json", "contract.ref_unresolved"), ("https://example.org/s.json", "contract.ref_external")],
+    [
+        ("../nowhere/schema.json", "contract.ref_unresolved"),
+        ("https://example.org/s.json", "contract.ref_external"),
+    ],
 )
 def test_references_the_store_cannot_resolve_are_refused(example_store: Store, ref: str, code: str) -> None:
     schema = {"type": "object", "properties": {"x": {"$ref": ref}}}

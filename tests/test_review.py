@@ -61,7 +61,9 @@ def test_a_breaking_proposal_names_the_version_it_needs(work: Path) -> None:
     [contract] = data["contracts"]
     assert contract["lint"]["requiredBump"] == "major" and contract["lint"]["compatible"] is False
     gh = registry_cli("review", "origin/main", "HEAD", "--repo", str(work), "--format", "github")
-    assert gh.stdout.startswith("::error file=contracts/ritual.started/contract.yaml,title=version.breaking::")
+    assert gh.stdout.startswith(
+        "::error file=contracts/ritual.started/contract.yaml,title=version.breaking::"
+    )
 
 
 def test_an_unknown_revision_is_bad_input(work: Path) -> None:

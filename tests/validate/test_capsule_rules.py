@@ -41,17 +41,26 @@ def test_every_schema_field_is_documented() -> None:
         (lambda d: d.update(apiVersion="v1"), ("capsule.schema[const]", "$.apiVersion")),
         (lambda d: d["metadata"].pop("name"), ("capsule.schema[required]", "$.metadata.name")),
         (lambda d: d["metadata"].update(name="-bad"), ("capsule.schema[pattern]", "$.metadata.name")),
-        (lambda d: d["metadata"].update(owner="x"), ("capsule.schema[additionalProperties]", "$.metadata.owner")),
+        (
+            lambda d: d["metadata"].update(owner="x"),
+            ("capsule.schema[additionalProperties]", "$.metadata.owner"),
+        ),
         (
             lambda d: d["metadata"].update(labels={f"k{i}": "v" for i in range(51)}),
             ("capsule.schema[maxProperties]", "$.metadata.labels"),
         ),
-        (lambda d: d["metadata"].update(labels={"team": 1}), ("capsule.schema[type]", "$.metadata.labels.team")),
+        (
+            lambda d: d["metadata"].update(labels={"team": 1}),
+            ("capsule.schema[type]", "$.metadata.labels.team"),
+        ),
         (lambda d: d["spec"].update(timeout=0), ("capsule.schema[minimum]", "$.spec.timeout")),
         (lambda d: d["spec"].update(timeout=86401), ("capsule.schema[maximum]", "$.spec.timeout")),
         (lambda d: d["spec"].update(timeout="5m"), ("capsule.schema[type]", "$.spec.timeout")),
         (lambda d: d["spec"].update(steps=[]), ("capsule.schema[minItems]", "$.spec.steps")),
-        (lambda d: d["spec"].update(inputs={"x": {"type": "date"}}), ("capsule.schema[enum]", "$.spec.inputs.x.type")),
+        (
+            lambda d: d["spec"].update(inputs={"x": {"type": "date"}}),
+            ("capsule.schema[enum]", "$.spec.inputs.x.type"),
+        ),
         (
             lambda d: d["spec"]["allowed_tools"].append("http.*"),
             ("capsule.schema[pattern]", "$.spec.allowed_tools[2]"),
@@ -61,7 +70,10 @@ def test_every_schema_field_is_documented() -> None:
             ("capsule.schema[pattern]", "$.spec.allowed_tools[2]"),
         ),
         (lambda d: d["spec"]["steps"][0].pop("tool"), ("capsule.schema[required]", "$.spec.steps[0].tool")),
-        (lambda d: d["spec"]["steps"][0].update(config="x"), ("capsule.schema[type]", "$.spec.steps[0].config")),
+        (
+            lambda d: d["spec"]["steps"][0].update(config="x"),
+            ("capsule.schema[type]", "$.spec.steps[0].config"),
+        ),
         (
             lambda d: d["spec"]["steps"][1].update(depends_on="greet"),
             ("capsule.schema[type]", "$.spec.steps[1].depends_on"),
