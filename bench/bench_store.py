@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import build_store
 
 from registry.gate.published import contract_versions
-from registry.git.store import CONTRACT_TAGS, Identity, Store
+from registry.git.refs import CONTRACT_TAGS
+from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
 from registry.write.bootstrap import init_store
 from registry.write.publish import ContractInput, Writer, publish_contract

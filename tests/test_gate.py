@@ -8,8 +8,9 @@ import pygit2
 import pytest
 import yaml
 
-from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.evaluate import evaluate
 from registry.gate.published import capsule_id, write_version_tag
+from registry.gate.verdict import Verdict
 from registry.git.store import Identity, Store
 from registry.write.publish import ContractInput, Writer, publish_contract
 

@@ -14,7 +14,8 @@ from registry.digest import capsule_content_digest
 from registry.errors import RegistryError
 from registry.gate.policy import policy_at
 from registry.gate.published import read_published
-from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Store
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
+from registry.git.store import Store
 from registry.trust.sshsig import PublicKey, verify_ssh
 from registry.validate import read_capsule
 from registry.write.tagging import contract_version_at, untagged

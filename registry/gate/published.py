@@ -16,7 +16,8 @@ import pygit2
 
 from registry.digest import contract_digest
 from registry.errors import InvalidName
-from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX, Identity, Store
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
+from registry.git.store import Identity, Store
 from registry.model import ContractVersion
 from registry.trust.sshsig import SigningKey, split_signed_tag
 from registry.validate.documents import ContractDoc

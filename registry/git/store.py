@@ -7,12 +7,8 @@ and creates version tags together. The gate decides; ``publish`` orchestrates.
 
 from __future__ import annotations
 
-import bisect
 import os
-import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +17,9 @@ import pygit2
 from pygit2.enums import FileMode, ObjectType
 
 from registry.errors import ConcurrentUpdate, StoreError, VersionExists
+from registry.git.refs import MAIN, TAG_PREFIX, packed_refs
+from registry.git.treediff import diff_trees
 from registry.trust.sshsig import SigningKey
-
-MAIN = "refs/heads/main"
-TAG_PREFIX = "refs/tags/"
-CONTRACT_TAGS = "refs/tags/contracts/"
-CAPSULE_TAGS = "refs/tags/capsules/"
 
 
 @dataclass(frozen=True)
@@ -43,47 +36,6 @@ class Identity:
 # libgit2 caches only trees under 4 KiB by default; a store's contracts/ tree is far larger
 # and would be re-read from the pack on every lookup.
 pygit2.settings.cache_object_limit(ObjectType.TREE, 4 << 20)
-
-
-@dataclass(frozen=True)
-class _PackedRefs:
-    """The sorted packed-refs file, searched by prefix with bisection."""
-
-    names: list[str]
-    oids: list[str]
-
-    def under(self, prefix: str) -> dict[str, str]:
-        lo = bisect.bisect_left(self.names, prefix)
-        hi = (
-            bisect.bisect_left(self.names, prefix[:-1] + chr(ord(prefix[-1]) + 1))
-            if prefix
-            else len(self.names)
-        )
-        return dict(zip(self.names[lo:hi], self.oids[lo:hi], strict=True))
-
-
-# Kept across Store objects (the gate server opens one per push), keyed by file and stamp.
-_PACKED_CACHE: dict[Path, tuple[tuple[int, int], _PackedRefs]] = {}
-
-
-def _packed_refs(path: Path) -> _PackedRefs:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return _PackedRefs([], [])
-    stamp = (st.st_mtime_ns, st.st_size)
-    cached = _PACKED_CACHE.get(path)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    pairs = []
-    for line in path.read_text().splitlines():
-        if line and line[0] not in "#^":
-            oid, _, name = line.partition(" ")
-            pairs.append((name, oid))
-    pairs.sort()
-    refs = _PackedRefs([n for n, _ in pairs], [o for _, o in pairs])
-    _PACKED_CACHE[path] = (stamp, refs)
-    return refs
 
 
 class MainMoved(Exception):
@@ -135,61 +87,7 @@ class Snapshot:
         Subtrees whose ids are equal are skipped without being read, so the cost follows
         the size of the change, not of the store (libgit2's tree diff expands every tree).
         """
-        return sorted(_diff_trees(self.repo, other.tree, self.tree, ""))
-
-
-# A raw tree entry: "<mode> <name>\0<20-byte id>" (git's tree object format).
-_TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.S)
-_TREE_MODE = b"40000"
-
-
-def _records(repo: pygit2.Repository, tree: pygit2.Tree | None) -> frozenset[tuple[bytes, bytes, bytes]]:
-    """A tree's raw entries, remembered by tree id (an id fixes the content).
-
-    One regex over the raw object is several times faster than a TreeEntry per row, and
-    the tree a push starts from was the previous push's new tree, so a long-running gate
-    parses each large tree once. Keyed by id alone, so it outlives the Repository object.
-    """
-    if tree is None:
-        return frozenset()
-    with _TREE_LOCK:
-        hit = _TREE_CACHE.get(tree.id)
-        if hit is not None:
-            _TREE_CACHE.move_to_end(tree.id)
-            return hit
-    records = frozenset(_TREE_ENTRY.findall(repo.odb.read(tree.id)[1]))
-    with _TREE_LOCK:
-        _TREE_CACHE[tree.id] = records
-        while len(_TREE_CACHE) > 16:
-            _TREE_CACHE.popitem(last=False)
-    return records
-
-
-_TREE_CACHE: OrderedDict[pygit2.Oid, frozenset[tuple[bytes, bytes, bytes]]] = OrderedDict()
-_TREE_LOCK = threading.Lock()
-
-
-def _diff_trees(
-    repo: pygit2.Repository, old: pygit2.Tree | None, new: pygit2.Tree | None, prefix: str
-) -> set[str]:
-    if old is not None and new is not None and old.id == new.id:
-        return set()
-    before, after = _records(repo, old), _records(repo, new)
-    sides: dict[bytes, list[tuple[bytes, bytes] | None]] = {}
-    for mode, name, oid in before - after:
-        sides.setdefault(name, [None, None])[0] = (mode, oid)
-    for mode, name, oid in after - before:
-        sides.setdefault(name, [None, None])[1] = (mode, oid)
-    paths: set[str] = set()
-    for name, (a, b) in sides.items():
-        path = prefix + name.decode("utf-8", "surrogateescape")
-        a_tree = repo[pygit2.Oid(raw=a[1])] if a is not None and a[0] == _TREE_MODE else None
-        b_tree = repo[pygit2.Oid(raw=b[1])] if b is not None and b[0] == _TREE_MODE else None
-        if a_tree is not None or b_tree is not None:
-            paths |= _diff_trees(repo, a_tree, b_tree, path + "/")
-        if (a is not None and a_tree is None) or (b is not None and b_tree is None):
-            paths.add(path)
-    return paths
+        return sorted(diff_trees(self.repo, other.tree, self.tree, ""))
 
 
 class Store:
@@ -254,7 +152,7 @@ class Store:
         libgit2 has no glob over refs in pygit2, and listing every ref would make the
         gate's cost grow with the store; this reads one directory and the packed file.
         """
-        refs = _packed_refs(self.path / "packed-refs").under(prefix)
+        refs = packed_refs(self.path / "packed-refs").under(prefix)
         base = self.path / prefix
         if base.is_dir():
             for dirpath, _dirs, files in os.walk(base):

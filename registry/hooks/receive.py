@@ -16,9 +16,11 @@ from typing import TextIO
 import pygit2
 
 from registry.errors import RegistryError
-from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.evaluate import evaluate
 from registry.gate.policy import policy_at
-from registry.git.store import CAPSULE_TAGS, CONTRACT_TAGS, MAIN, Store
+from registry.gate.verdict import Verdict
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, MAIN
+from registry.git.store import Store
 from registry.problems import Code, Problem
 from registry.settings import Settings
 from registry.write.tagging import changed_dirs, tag_versions, untagged

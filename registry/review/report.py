@@ -12,7 +12,8 @@ from typing import Any
 import pygit2
 
 from registry.errors import InvalidInput
-from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.evaluate import evaluate
+from registry.gate.verdict import Verdict
 from registry.git.store import Store
 from registry.lint import render_json, render_markdown
 from registry.lint.render import workflow_command

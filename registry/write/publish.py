@@ -25,7 +25,7 @@ from registry.errors import (
     VersionExists,
     refusal,
 )
-from registry.gate.evaluate import Verdict, evaluate
+from registry.gate.evaluate import evaluate
 from registry.gate.policy import POLICY_FILE
 from registry.gate.published import (
     NewVersion,
@@ -34,6 +34,7 @@ from registry.gate.published import (
     contract_versions,
     write_version_tag,
 )
+from registry.gate.verdict import Verdict
 from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
 from registry.trust.sshsig import SigningKey

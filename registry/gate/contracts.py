@@ -1,0 +1,189 @@
+"""The gate's rules for one contract: valid documents, references, the version and its compatibility."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pygit2
+
+from registry.errors import InvalidName
+from registry.gate.published import contract_version, contract_versions
+from registry.gate.verdict import Context, ContractChange
+from registry.git.store import Store
+from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
+from registry.model import ContractVersion
+from registry.problems import Code
+from registry.validate import external_refs, read_contract
+
+
+def _line(v: ContractVersion) -> tuple[int, ...]:
+    # A release line: the major version, or 0.minor before 1.0.0 (SemVer 2.0.0 item 4).
+    return (v.major,) if v.major > 0 else (0, v.minor)
+
+
+def _parse_version(text: str) -> ContractVersion | None:
+    try:
+        return ContractVersion.parse(text)
+    except InvalidName:
+        return None
+
+
+def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
+    text = store.snapshot(commit).read(f"contracts/{name}/schema.json")
+    return json.loads(text) if text is not None else {}
+
+
+def judge_contract(ctx: Context, name: str) -> None:
+    where = f"contracts/{name}"
+    published = contract_versions(ctx.store, name)
+    if not ctx.new.is_dir(where):
+        if published:
+            ctx.problem(
+                Code.CONTRACT_DELETED,
+                f"published contracts are never deleted ({len(published)} version(s) exist); "
+                "set 'deprecated: true' and a 'sunset' date in contract.yaml instead",
+                where,
+            )
+        ctx.contracts.append(ContractChange(name, None, None, False, deleted=True))
+        return
+    if ctx.new.subdirs(where):
+        ctx.problem(Code.LAYOUT_PATH, "contract directories hold files only, no sub-directories", where)
+    doc, problems = read_contract(name, ctx.new.files(where), limits=ctx.policy.limits)
+    ctx.problems.extend(problems)
+    if doc is None:
+        return
+    _refs(ctx, name, doc.schema)
+    version = doc.version
+    by_version = {v: p for p in published if (v := _parse_version(p.version)) is not None}
+    new_version = contract_version(doc)
+    digest = new_version.digest
+    mode = Mode.parse(doc.compatibility or ctx.policy.default_compatibility)
+    lint_policy = Policy.parse(doc.policy or ctx.policy.default_policy)
+    lower = sorted(v for v in by_version if v < version)
+    if version in by_version:
+        same = by_version[version]
+        if same.digest != digest or _files_differ(ctx, name, same.commit, doc):
+            # Say which version the edit needs: its changes against the published content.
+            report = _check(ctx, name, by_version, [version], doc.schema, mode, lint_policy)
+            top = max(v for v in by_version if _line(v) == _line(version))
+            needed = version_verdict(top.text, version.text, report).needed_version if report else None
+            ctx.problem(
+                Code.VERSION_IMMUTABLE,
+                f"version {version.text} is published and its content never changes; "
+                f"this change needs version {needed or 'a new version'}: set it in contract.yaml",
+                f"{where}/contract.yaml",
+                "$.version",
+            )
+            ctx.contracts.append(ContractChange(name, version.text, version.text, False, report))
+        else:
+            ctx.contracts.append(ContractChange(name, version.text, version.text, False))
+        return
+    same_line = [v for v in by_version if _line(v) == _line(version)]
+    if same_line and version < max(same_line):
+        top = max(same_line)
+        ctx.problem(
+            Code.VERSION_ORDER,
+            f"version {version.text} is below {top.text}, the latest published in its release line; "
+            f"versions only grow: use a version above {top.text}",
+            f"{where}/contract.yaml",
+            "$.version",
+        )
+        return
+    base = lower[-1] if lower else None
+    compared = lower[-1:]
+    if mode.transitive:
+        # With the semver policy, transitive checks stop at the release line: a major bump starts afresh.
+        line = [v for v in lower if _line(v) == _line(version)] if ctx.policy.semver_policy else lower
+        compared = sorted(set(line) | set(lower[-1:]))
+    report = _check(ctx, name, by_version, compared, doc.schema, mode, lint_policy)
+    verdict = version_verdict(base.text if base else None, version.text, report) if report else None
+    _judge(ctx, where, version, report, verdict, mode)
+    ctx.contracts.append(
+        ContractChange(name, version.text, base.text if base else None, True, report, verdict)
+    )
+    ctx.versions.append(new_version)
+
+
+def _judge(
+    ctx: Context,
+    where: str,
+    version: ContractVersion,
+    report: CompatReport | None,
+    verdict: VersionVerdict | None,
+    mode: Mode,
+) -> None:
+    if report is None:
+        return
+    file = f"{where}/contract.yaml"
+    if ctx.policy.semver_policy:
+        if verdict is not None and not verdict.ok:
+            if report.breaking:
+                first = report.breaking[0].message
+                more = f" and {len(report.breaking) - 1} more" if len(report.breaking) > 1 else ""
+                need = verdict.needed_version or "a major bump"
+                ctx.problem(
+                    Code.VERSION_BREAKING,
+                    f"breaking change ({first}{more}) needs version {need}, got {version.text}",
+                    file,
+                    "$.version",
+                )
+            else:
+                ctx.problem(Code.VERSION_BUMP, verdict.reason, file, "$.version")
+    elif not report.compatible:
+        first = report.breaking[0].message if report.breaking else "incompatible change"
+        ctx.problem(
+            Code.VERSION_INCOMPATIBLE,
+            f"{first} is not allowed in compatibility mode {mode.value}; make the change compatible "
+            "or change 'compatibility' in contract.yaml",
+            file,
+        )
+
+
+def _check(
+    ctx: Context,
+    name: str,
+    by_version: dict[ContractVersion, Any],
+    versions: list[ContractVersion],
+    schema: Any,
+    mode: Mode,
+    lint_policy: Policy,
+) -> CompatReport | None:
+    """The linter's report against ``versions`` (oldest first); None for a first version."""
+    if not versions:
+        return None
+    history = [(v.text, _published_schema(ctx.store, name, by_version[v].commit)) for v in versions]
+    return check(history, schema, mode=mode, policy=lint_policy)
+
+
+def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:
+    old = ctx.store.snapshot(commit).files(f"contracts/{name}")
+    if not old:
+        return True
+    mine = {"schema.json": doc.schema_text.encode()}
+    if doc.wit:
+        mine[doc.wit] = (doc.wit_text or "").encode()
+    if doc.descriptor:
+        mine[doc.descriptor] = (doc.descriptor_text or "").encode()
+    return any(old.get(f) != data for f, data in mine.items())
+
+
+def _refs(ctx: Context, name: str, schema: Any) -> None:
+    for ref in external_refs(schema):
+        target = ref.split("#", 1)[0]
+        parts = target.split("/")
+        if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json":
+            if ctx.new.read(f"contracts/{parts[1]}/schema.json") is None:
+                ctx.problem(
+                    Code.CONTRACT_REF_UNRESOLVED,
+                    f"$ref {ref!r} names contract {parts[1]!r}, which the store does not hold; "
+                    "publish it first or fix the reference",
+                    f"contracts/{name}/schema.json",
+                )
+            continue
+        ctx.problem(
+            Code.CONTRACT_REF_EXTERNAL,
+            f"$ref {ref!r} points outside the store; the registry resolves no network references: "
+            "reference another contract as '../<name>/schema.json#/…' or copy the schema into $defs",
+            f"contracts/{name}/schema.json",
+        )

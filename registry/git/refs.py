@@ -1,0 +1,53 @@
+"""Ref names the store uses, and the packed-refs file read by prefix."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+MAIN = "refs/heads/main"
+TAG_PREFIX = "refs/tags/"
+CONTRACT_TAGS = "refs/tags/contracts/"
+CAPSULE_TAGS = "refs/tags/capsules/"
+
+
+@dataclass(frozen=True)
+class PackedRefs:
+    """The sorted packed-refs file, searched by prefix with bisection."""
+
+    names: list[str]
+    oids: list[str]
+
+    def under(self, prefix: str) -> dict[str, str]:
+        lo = bisect.bisect_left(self.names, prefix)
+        hi = (
+            bisect.bisect_left(self.names, prefix[:-1] + chr(ord(prefix[-1]) + 1))
+            if prefix
+            else len(self.names)
+        )
+        return dict(zip(self.names[lo:hi], self.oids[lo:hi], strict=True))
+
+
+# Kept across Store objects (the gate server opens one per push), keyed by file and stamp.
+_PACKED_CACHE: dict[Path, tuple[tuple[int, int], PackedRefs]] = {}
+
+
+def packed_refs(path: Path) -> PackedRefs:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return PackedRefs([], [])
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _PACKED_CACHE.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    pairs = []
+    for line in path.read_text().splitlines():
+        if line and line[0] not in "#^":
+            oid, _, name = line.partition(" ")
+            pairs.append((name, oid))
+    pairs.sort()
+    refs = PackedRefs([n for n, _ in pairs], [o for _, o in pairs])
+    _PACKED_CACHE[path] = (stamp, refs)
+    return refs
