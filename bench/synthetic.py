@@ -13,10 +13,11 @@ import pygit2
 from pygit2.enums import FileMode
 
 from registry.digest import contract_digest
-from registry.gate.published import NewVersion, write_version_tag
+from registry.gate.published import NewVersion
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
 from registry.write.bootstrap import init_store
+from registry.write.landing import write_version_tag
 from registry.write.publish import Writer
 
 

@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from registry.gate.evaluate import evaluate
-from registry.gate.published import capsule_id, write_version_tag
+from registry.gate.published import capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Identity, Store
+from registry.write.landing import write_version_tag
 from registry.write.publish import ContractInput, Writer, publish_contract
 
 

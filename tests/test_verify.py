@@ -5,9 +5,10 @@ from __future__ import annotations
 import pygit2
 
 from registry.audit.verify import verify_store
-from registry.gate.published import NewVersion, write_version_tag
+from registry.gate.published import NewVersion
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
+from registry.write.landing import write_version_tag
 
 
 def test_every_example_version_verifies(example_store: Store) -> None:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from registry.digest import capsule_content_digest
 from registry.errors import RegistryError
+from registry.gate.accepted import accepted, contract_version_at, untagged
 from registry.gate.policy import policy_at
 from registry.gate.published import read_published
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
 from registry.trust.sshsig import PublicKey, verify_ssh
 from registry.validate import read_capsule
-from registry.write.tagging import contract_version_at, untagged
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ def verify_store(
         refs = {ref: refs[ref]}
     findings = [_check_tag(store, ref, oid, allowed) for ref, oid in sorted(refs.items())]
     if only is None and head is not None:
-        for version in untagged(store, head, policy_at(store, head)):
+        view = accepted(store)
+        for version in [p.version for p in view.pending] + untagged(store, head, view):
             findings.append(
                 Finding(
                     version.tag_name,

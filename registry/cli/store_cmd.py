@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 from registry.audit.verify import verify_store
-from registry.gate.policy import policy_at
+from registry.gate.accepted import Pending, accepted, untagged
 from registry.git.store import Store
 from registry.settings import Settings
 from registry.trust.sshsig import PublicKey, SigningKey, allowed_signers_line
 from registry.write.bootstrap import init_store, install_hooks
+from registry.write.landing import land_pending
 from registry.write.publish import Writer
-from registry.write.tagging import tag_versions, untagged
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -129,11 +129,14 @@ def run_tag_missing(args: argparse.Namespace) -> int:
     if head is None:
         print("the store is empty")
         return 0
-    versions = untagged(store, head, policy_at(store, head))
-    created = tag_versions(
-        store, versions, commit=head, key=settings.key_for(store), tagger=settings.identity
+    landing = land_pending(
+        store, upto=head, key=settings.key_for(store), tagger=settings.identity, door="repair", legacy=True
     )
-    for ref in created:
-        print(f"tagged {ref}")
-    print(f"{len(created)} tag(s) created")
-    return 0
+    for landed in landing.versions:
+        print(f"tagged {landed.tag_ref}")
+    print(f"{len(landing.versions)} tag(s) created")
+    left = accepted(store).pending + untagged(store, head)
+    for item in left:
+        version = item.version if isinstance(item, Pending) else item
+        print(f"error: {version.tag_name} is accepted on main but could not be tagged", file=sys.stderr)
+    return 1 if left else 0

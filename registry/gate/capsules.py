@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.digest import capsule_content_hash
-from registry.gate.published import NewVersion, capsule_id, capsule_versions
+from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import CapsuleChange, Context
 from registry.problems import Code
 from registry.validate import read_capsule
@@ -11,7 +11,7 @@ from registry.validate import read_capsule
 
 def judge_capsule(ctx: Context, tenant_id: str, name: str) -> None:
     where = f"capsules/{tenant_id}/{name}"
-    published = capsule_versions(ctx.store, tenant_id, name)
+    published = ctx.accepted.capsule(tenant_id, name)
     if not ctx.new.is_dir(where):
         if published:
             ctx.problem(

@@ -8,7 +8,7 @@ from typing import Any
 import pygit2
 
 from registry.errors import InvalidName
-from registry.gate.published import contract_version, contract_versions
+from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Store
 from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
@@ -36,7 +36,7 @@ def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
 
 def judge_contract(ctx: Context, name: str) -> None:
     where = f"contracts/{name}"
-    published = contract_versions(ctx.store, name)
+    published = ctx.accepted.contract(name)
     if not ctx.new.is_dir(where):
         if published:
             ctx.problem(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pygit2
 
 from registry.errors import RegistryError
+from registry.gate.accepted import accepted
 from registry.gate.capsules import judge_capsule
 from registry.gate.contracts import judge_contract
 from registry.gate.layout import layout
@@ -48,13 +49,14 @@ def evaluate(
     """Decide whether ``main`` may move from ``old`` to ``new``.
 
     The policy in force is the one at ``old``: a change to ``registry.yaml`` applies
-    from the next update on, and must itself be signed by an admin when signatures are
-    required. Every problem is collected; none stops the others from being found.
+    from the next update on, and must itself be signed by an admin of the policy at
+    ``old``, whatever ``require_signed_commits`` says. Every problem is collected; none
+    stops the others from being found.
     """
     policy = policy or policy_at(store, old)
     old_snap, new_snap = store.snapshot(old), store.snapshot(new)
     units = layout(new_snap.changed_paths(old_snap))
-    ev = Context(store, new_snap, policy)
+    ev = Context(store, new_snap, policy, accepted(store))
     ev.problems.extend(units.problems)
     if units.policy_changed or old is None:
         _policy_file(ev)
@@ -64,4 +66,8 @@ def evaluate(
         judge_capsule(ev, tenant_id, name)
     if check_signatures and policy.require_signed_commits:
         ev.problems.extend(check_commit_signers(store, old, new, policy.signers))
+    elif check_signatures and units.policy_changed and old is not None:
+        # Whoever may push must still not rewrite who may sign: the policy file always needs an admin.
+        only = frozenset({POLICY_FILE})
+        ev.problems.extend(check_commit_signers(store, old, new, policy.signers, only=only))
     return ev.verdict()

@@ -17,9 +17,9 @@ import pygit2
 from registry.digest import contract_digest
 from registry.errors import InvalidName
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
-from registry.git.store import Identity, Store
+from registry.git.store import Store
 from registry.model import ContractVersion
-from registry.trust.sshsig import SigningKey, split_signed_tag
+from registry.trust.sshsig import split_signed_tag
 from registry.validate.documents import ContractDoc
 
 Kind = Literal["contract", "capsule"]
@@ -150,19 +150,3 @@ def capsule_versions(store: Store, tenant: str, name: str) -> list[Published]:
         if ref.count("/") == 5 and ref.rsplit("/", 1)[1].isdigit()
     ]
     return sorted(items, key=lambda p: int(p.version))
-
-
-def write_version_tag(
-    store: Store, version: NewVersion, *, commit: pygit2.Oid, key: SigningKey, tagger: Identity
-) -> pygit2.Oid:
-    """The signed tag object of a version (the ref is created by the caller)."""
-    signature = None
-    if version.kind == "capsule":
-        signature = key.sign_digest_b64(bytes.fromhex(version.digest))
-    return store.write_tag(
-        name=version.tag_name,
-        target=commit,
-        message=tag_message(version, signature=signature),
-        tagger=tagger,
-        key=key,
-    )

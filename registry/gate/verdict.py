@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from registry.gate.accepted import Accepted
 from registry.gate.policy import StorePolicy
 from registry.gate.published import NewVersion
 from registry.git.store import Snapshot, Store
@@ -61,6 +62,7 @@ class Context:
     store: Store
     new: Snapshot
     policy: StorePolicy
+    accepted: Accepted
     problems: list[Problem] = field(default_factory=list)
     versions: list[NewVersion] = field(default_factory=list)
     contracts: list[ContractChange] = field(default_factory=list)

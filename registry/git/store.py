@@ -18,7 +18,7 @@ from pygit2.enums import FileMode, ObjectType
 
 from registry.errors import ConcurrentUpdate, StoreError, VersionExists
 from registry.git.refs import MAIN, TAG_PREFIX, packed_refs
-from registry.git.treediff import diff_trees
+from registry.git.treediff import Change, diff_entries, diff_trees
 from registry.trust.sshsig import SigningKey
 
 
@@ -88,6 +88,23 @@ class Snapshot:
         the size of the change, not of the store (libgit2's tree diff expands every tree).
         """
         return sorted(diff_trees(self.repo, other.tree, self.tree, ""))
+
+    def changed_entries(self, other: Snapshot, *, limit: int | None = None) -> tuple[list[Change], bool]:
+        """The entries that differ from ``other`` (older), with their modes, sorted by path.
+
+        Unlike ``changed_paths`` this keeps what kind of entry each is (file, executable,
+        symlink, gitlink, directory), so the gate can refuse what is not a plain file. The
+        flag is True when the walk stopped after more than ``limit`` entries.
+        """
+        changes, truncated = diff_entries(self.repo, other.tree, self.tree, limit=limit)
+        return sorted(changes, key=lambda c: c.path), truncated
+
+    def size(self, oid: pygit2.Oid) -> int:
+        """An object's size in bytes, read from its header without loading it."""
+        return int(self.repo.odb.read_header(oid)[1])
+
+    def blob(self, oid: pygit2.Oid) -> bytes:
+        return bytes(self.repo.odb.read(oid)[1])
 
 
 class Store:
@@ -239,9 +256,13 @@ class Store:
         new: pygit2.Oid,
         tags: Mapping[str, pygit2.Oid],
         reflog: str,
+        follow: str | None = None,
         attempts: int = 50,
     ) -> None:
         """Move ``main`` from ``expected`` to ``new`` and create ``tags``, all or nothing.
+
+        ``follow`` names a ref that moves along with ``main`` when it points where
+        ``main`` did (a mark that tracks ``main``); when it points elsewhere, it stays.
 
         Every ref is locked first, then checked, then written: a racing writer either
         holds a lock (we wait briefly and retry) or has already moved ``main`` (we raise
@@ -254,6 +275,8 @@ class Store:
                     tx.lock_ref(MAIN)
                     for name in tags:
                         tx.lock_ref(name)
+                    if follow is not None:
+                        tx.lock_ref(follow)
                     if self.head() != expected:
                         raise MainMoved()
                     for name in tags:
@@ -265,6 +288,10 @@ class Store:
                     tx.set_target(MAIN, new, message=reflog)
                     for name, oid in tags.items():
                         tx.set_target(name, oid, message=reflog)
+                    if follow is not None:
+                        mark = self.repo.references.get(follow)
+                        if (mark.target if mark is not None else None) == expected:
+                            tx.set_target(follow, new, message=reflog)
                 return
             except (pygit2.GitError, OSError) as exc:
                 if "lock" not in str(exc).lower() and "exists" not in str(exc).lower():
@@ -274,6 +301,29 @@ class Store:
             "the store is busy: its refs stayed locked",
             hint="try again; if it persists, remove stale *.lock files under the store's refs/",
         )
+
+    def move_forward(self, name: str, new: pygit2.Oid, *, attempts: int = 50) -> bool:
+        """Point ``name`` at ``new`` unless it already points at ``new`` or past it.
+
+        A compare-and-swap against the value read, retried when another writer moved it
+        first, so concurrent writers can only ever move the ref forward.
+        """
+        for _ in range(attempts):
+            ref = self.repo.references.get(name)
+            if ref is None:
+                try:
+                    self.repo.references.create(name, new)
+                    return True
+                except (pygit2.AlreadyExistsError, ValueError, OSError):
+                    continue
+            if ref.target == new or self.repo.descendant_of(ref.target, new):
+                return False
+            try:
+                ref.set_target(new)
+                return True
+            except (pygit2.GitError, OSError):
+                time.sleep(0.002)
+        return False
 
     def create_tag_ref(self, name: str, oid: pygit2.Oid) -> bool:
         """Create a tag ref if it does not exist; False when it already does."""

@@ -17,13 +17,12 @@ import pygit2
 
 from registry.errors import RegistryError
 from registry.gate.evaluate import evaluate
-from registry.gate.policy import policy_at
 from registry.gate.verdict import Verdict
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, MAIN
 from registry.git.store import Store
 from registry.problems import Code, Problem
 from registry.settings import Settings
-from registry.write.tagging import changed_dirs, tag_versions, untagged
+from registry.write.landing import OnLanded, land_pending
 
 ZERO = "0" * 40
 DRY_RUN = "registry.dry-run"
@@ -165,7 +164,13 @@ def pre_receive(
     return 0
 
 
-def post_receive(stdin: TextIO, *, store: Store | None = None, out: TextIO | None = None) -> int:
+def post_receive(
+    stdin: TextIO,
+    *,
+    store: Store | None = None,
+    out: TextIO | None = None,
+    on_landed: OnLanded | None = None,
+) -> int:
     """Tag what an accepted push to main introduced; loud, never silent, when it cannot."""
     out = out or sys.stderr
     try:
@@ -177,11 +182,16 @@ def post_receive(stdin: TextIO, *, store: Store | None = None, out: TextIO | Non
         key = settings.key_for(store)
         for u in updates:
             new = pygit2.Oid(hex=u.new)
-            old = None if u.created else pygit2.Oid(hex=u.old)
-            paths = store.snapshot(new).changed_paths(store.snapshot(old))
-            versions = untagged(store, new, policy_at(store, new), dirs=changed_dirs(paths))
-            for ref in tag_versions(store, versions, commit=new, key=key, tagger=settings.identity):
-                _say([f"registry: tagged {ref.removeprefix('refs/tags/')}"], out)
+            landing = land_pending(
+                store,
+                upto=new,
+                known=[(None if u.created else pygit2.Oid(hex=u.old), new)],
+                key=key,
+                tagger=settings.identity,
+                door="push",
+                on_landed=on_landed,
+            )
+            _say([f"registry: tagged {v.version.tag_name}" for v in landing.versions], out)
     except Exception as exc:  # loud, and repairable: the push itself is already accepted
         message = exc.diagnostics() if isinstance(exc, RegistryError) else f"{type(exc).__name__}: {exc}"
         _say(

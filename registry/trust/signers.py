@@ -68,19 +68,34 @@ def commit_signer(commit: pygit2.Commit, signers: Sequence[Signer]) -> Signer:
 
 
 def check_commit_signers(
-    store: Store, old: pygit2.Oid | None, new: pygit2.Oid, signers: Sequence[Signer]
+    store: Store,
+    old: pygit2.Oid | None,
+    new: pygit2.Oid,
+    signers: Sequence[Signer],
+    *,
+    only: frozenset[str] | None = None,
 ) -> list[Problem]:
-    """One problem per unsigned commit, unknown key, or path outside the signer's rights."""
+    """One problem per unsigned commit, unknown key, or path outside the signer's rights.
+
+    With ``only``, just the commits that change one of those paths are checked, and just
+    for those paths: the store policy's own file needs an admin whatever else is required.
+    """
     problems: list[Problem] = []
     for commit in new_commits(store, old, new):
         short = str(commit.id)[:12]
+        parent = Snapshot(store.repo, commit.parents[0].id if commit.parents else None)
+        paths = Snapshot(store.repo, commit.id).changed_paths(parent)
+        if only is not None:
+            paths = [p for p in paths if p in only]
+            if not paths:
+                continue
         try:
             signer = commit_signer(commit, signers)
         except SignatureError as exc:
-            problems.append(Problem(Code.SIGNATURE_INVALID, exc.diagnostics(), file=f"commit {short}"))
+            where = f"commit {short}" if only is None else f"{paths[0]} (commit {short})"
+            problems.append(Problem(Code.SIGNATURE_INVALID, exc.diagnostics(), file=where))
             continue
-        parent = Snapshot(store.repo, commit.parents[0].id if commit.parents else None)
-        for path in Snapshot(store.repo, commit.id).changed_paths(parent):
+        for path in paths:
             if not signer.may_write(path):
                 problems.append(
                     Problem(

@@ -25,20 +25,16 @@ from registry.errors import (
     VersionExists,
     refusal,
 )
+from registry.gate.accepted import accepted
 from registry.gate.evaluate import evaluate
 from registry.gate.policy import POLICY_FILE
-from registry.gate.published import (
-    NewVersion,
-    capsule_id,
-    capsule_versions,
-    contract_versions,
-    write_version_tag,
-)
+from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
 from registry.trust.sshsig import SigningKey
 from registry.validate import load_yaml
+from registry.write.landing import Door, Landing, OnLanded, land_with_main
 
 Builder = Callable[[Snapshot], Mapping[str, bytes | None]]
 
@@ -50,6 +46,7 @@ class PublishResult:
     created_at: datetime
     verdict: Verdict
     signatures: Mapping[str, str]  # tag name -> capsule signature (base64), capsules only
+    landing: Landing
 
 
 @dataclass(frozen=True)
@@ -80,11 +77,14 @@ def publish(
     trailers: Mapping[str, str] | None = None,
     expect: Callable[[Verdict], None] | None = None,
     deadline_s: float = 30.0,
+    door: Door = "cli",
+    on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Write what ``build`` returns for the current head as one signed, gated commit.
 
     ``expect`` may refuse a verdict that passes the gate but not the caller's intent
     (a publish that introduces no version). Raises the gate's refusal as a typed error.
+    What it published goes through the landing seam, and to ``on_landed``.
     """
     text = message.rstrip() + "\n"
     if trailers:
@@ -113,15 +113,18 @@ def publish(
             raise refusal_of(verdict)
         if expect is not None:
             expect(verdict)
-        tags, signatures = {}, {}
-        for version in verdict.versions:
-            tags[version.tag_ref] = write_version_tag(
-                store, version, commit=commit, key=writer.key, tagger=writer.identity
-            )
-            if version.kind == "capsule":
-                signatures[version.tag_name] = writer.key.sign_digest_b64(bytes.fromhex(version.digest))
         try:
-            store.advance(expected=head, new=commit, tags=tags, reflog=message.splitlines()[0])
+            landing = land_with_main(
+                store,
+                verdict.versions,
+                expected=head,
+                new=commit,
+                key=writer.key,
+                tagger=writer.identity,
+                reflog=message.splitlines()[0],
+                door=door,
+                on_landed=on_landed,
+            )
         except MainMoved:
             attempt += 1
             if time.monotonic() - started > deadline_s:
@@ -131,8 +134,9 @@ def publish(
                 ) from None
             time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
             continue
+        signatures = {v.version.tag_name: v.signature for v in landing.versions if v.signature}
         return PublishResult(
-            str(commit), verdict.versions, datetime.fromtimestamp(now, UTC), verdict, signatures
+            str(commit), verdict.versions, datetime.fromtimestamp(now, UTC), verdict, signatures, landing
         )
 
 
@@ -153,11 +157,18 @@ class ContractInput:
     descriptor: tuple[str, str] | None = None
 
 
-def publish_contract(store: Store, item: ContractInput, *, writer: Writer) -> PublishResult:
+def publish_contract(
+    store: Store,
+    item: ContractInput,
+    *,
+    writer: Writer,
+    door: Door = "cli",
+    on_landed: OnLanded | None = None,
+) -> PublishResult:
     """Publish one contract version (spec section 6, ``registry publish contract``)."""
     name = contract_name(item.name)
     version = ContractVersion.parse(item.version)
-    existing = {ContractVersion.parse(p.version) for p in contract_versions(store, name) if p.version}
+    existing = {ContractVersion.parse(p.version) for p in accepted(store).contract(name) if p.version}
     if version in existing:
         raise VersionExists(
             f"Contract {name} version {version.text} already exists",
@@ -194,7 +205,13 @@ def publish_contract(store: Store, item: ContractInput, *, writer: Writer) -> Pu
             raise VersionExists(f"Contract {name} version {version.text} already exists")
 
     return publish(
-        store, build, message=f"publish contract {name} {version.text}", writer=writer, expect=expect
+        store,
+        build,
+        message=f"publish contract {name} {version.text}",
+        writer=writer,
+        expect=expect,
+        door=door,
+        on_landed=on_landed,
     )
 
 
@@ -207,6 +224,8 @@ def publish_capsule(
     meta: Mapping[str, Any] | None = None,
     trailers: Mapping[str, str] | None = None,
     limits: Limits | None = None,
+    door: Door = "cli",
+    on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Publish the next version of a capsule from its ``capsule.yaml`` text.
 
@@ -235,7 +254,7 @@ def publish_capsule(
 
     def expect(verdict: Verdict) -> None:
         if not any(v.kind == "capsule" and v.key == where for v in verdict.versions):
-            published = capsule_versions(store, tenant_id, name)
+            published = accepted(store).capsule(tenant_id, name)
             raise ContentAlreadyPublished(int(published[-1].version) if published else 0)
 
     return publish(
@@ -245,6 +264,8 @@ def publish_capsule(
         writer=writer,
         trailers=trailers,
         expect=expect,
+        door=door,
+        on_landed=on_landed,
     )
 
 
