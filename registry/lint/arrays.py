@@ -24,9 +24,25 @@ def _layout(schema: dict) -> tuple[str | None, int, str]:
     return None, 0, "items"
 
 
+# Keywords beside ``unevaluatedItems`` that can evaluate items it would otherwise see.
+_EVALUATORS = frozenset(
+    {"contains", "allOf", "anyOf", "oneOf", "if", "$ref", "$dynamicRef", "dependentSchemas"}
+)
+
+
+def _rest_keyword(schema: dict, layout_rest: str) -> str:
+    """The keyword for items past the tuple: ``unevaluatedItems`` stands in for an absent
+    ``items`` when nothing else beside it evaluates items (2020-12 core 11.2)."""
+    if layout_rest not in schema and "unevaluatedItems" in schema and _EVALUATORS.isdisjoint(schema):
+        return "unevaluatedItems"
+    return layout_rest
+
+
 def compare_items(pair: Pair) -> None:
     old_kw, old_len, old_rest_kw = _layout(pair.old)
     new_kw, new_len, new_rest_kw = _layout(pair.new)
+    old_rest_kw, new_rest_kw = _rest_keyword(pair.old, old_rest_kw), _rest_keyword(pair.new, new_rest_kw)
+    _compare_unevaluated(pair, old_rest_kw != "unevaluatedItems", new_rest_kw != "unevaluatedItems")
     old_rest = pair.old_at(old_rest_kw) if old_rest_kw in pair.old else ABSENT
     new_rest = pair.new_at(new_rest_kw) if new_rest_kw in pair.new else ABSENT
     for i in range(max(old_len, new_len)):
@@ -75,9 +91,13 @@ def compare_items(pair: Pair) -> None:
         pair.out.extend(pair.compare(old_rest, new_rest, where))
 
 
-def compare_unevaluated_items(pair: Pair) -> None:
-    """``unevaluatedItems`` (2020-12 core 11.2), compared as a schema for leftover items."""
-    old, new = pair.old_at("unevaluatedItems"), pair.new_at("unevaluatedItems")
+def _compare_unevaluated(pair: Pair, old_left: bool, new_left: bool) -> None:
+    """``unevaluatedItems`` (2020-12 core 11.2) not already read as the rest of a tuple,
+    compared as a schema for leftover items."""
+    old = pair.old_at("unevaluatedItems") if old_left else ABSENT
+    new = pair.new_at("unevaluatedItems") if new_left else ABSENT
+    if old is ABSENT and new is ABSENT:
+        return
     where = pair.at("unevaluatedItems")
     if is_false(new[0]) and not is_false(old[0]):
         pair.emit(
@@ -128,8 +148,7 @@ def compare_contains(pair: Pair) -> None:
 
 
 RULES = (
-    (frozenset({"items", "prefixItems", "additionalItems"}), compare_items),
-    (frozenset({"unevaluatedItems"}), compare_unevaluated_items),
+    (frozenset({"items", "prefixItems", "additionalItems", "unevaluatedItems"}), compare_items),
     (frozenset({"minItems", "maxItems", "uniqueItems"}), compare_counts),
     (frozenset({"contains", "minContains", "maxContains"}), compare_contains),
 )

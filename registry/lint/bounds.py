@@ -10,7 +10,8 @@ from registry.lint.pair import Pair
 Bound = tuple[float, bool]  # (value, exclusive)
 
 
-def _number(value: Any) -> float | int | None:
+def number(value: Any) -> float | int | None:
+    """A JSON number keyword's value, or None when it is absent or not a number (true is not 1)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
@@ -74,8 +75,8 @@ def _show(bound: Bound | None) -> str:
 
 def simple(pair: Pair, keyword: str, family: str, *, lower: bool, default: float | None = None) -> None:
     """A plain inclusive bound keyword such as ``minLength`` (absent = ``default``)."""
-    old = _number(pair.old.get(keyword, default))
-    new = _number(pair.new.get(keyword, default))
+    old = number(pair.old.get(keyword, default))
+    new = number(pair.new.get(keyword, default))
     if lower:
         old = None if old == default else old
         new = None if new == default else new

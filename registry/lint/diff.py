@@ -2,29 +2,48 @@
 
 The engine walks both schemas side by side, keyword family by keyword family (each in
 its own module), after resolving ``$ref`` so that it compares what references mean.
-Recursion through references terminates: each (old pointer, new pointer) pair is
-compared once and its result memoised; a pair met again while it is still being compared
-is assumed equal (the first visit reports its changes).
+Recursion through references terminates: a pair of (old pointer, new pointer) met again
+while it is still being compared is assumed to have the changes found for it so far (none
+at first). Results that rest on such an assumption are not kept; the pair is compared
+again with the new assumption until its changes stop changing (a fixpoint), and only then
+memoised.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from registry.lint import arrays, combinators, objects, scalars
+from registry.errors import LimitExceeded
+from registry.lint import arrays, combinators, conditionals, objects, scalars
 from registry.lint.change import Change
+from registry.lint.disjoint import empty
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
-from registry.lint.pair import TRUE_PTR, Pair, subject
+from registry.lint.normal import canonical, flatten
+from registry.lint.pair import TRUE_PTR, Pair, presence, subject
 from registry.lint.refs import ANNOTATIONS, STRUCTURAL, Document, Resolved, is_false
 
 Rule = Callable[[Pair], None]
-# Deeper than this, schemas are not compared further; the rest is reported as one change
-# that breaks both ways rather than risking the interpreter's stack.
-MAX_DEPTH = 400
+#: Comparisons nested deeper than this (following ``$ref`` chains) are refused. Documents are
+#: already at most ``MAX_SCHEMA_DEPTH`` deep; only long reference chains get here.
+MAX_DEPTH = 256
+#: A pair compared again this often without its changes settling is taken as it stands.
+MAX_ROUNDS = 8
+# The comparison recurses a few frames per schema level; the interpreter's stack must hold
+# MAX_DEPTH of them. Set once, for the process: changing it per call is not thread-safe.
+_RECURSION_LIMIT = 20_000
+if sys.getrecursionlimit() < _RECURSION_LIMIT:
+    sys.setrecursionlimit(_RECURSION_LIMIT)
+
+
+_ANNOTATION_KINDS = (
+    ChangeKind.ANNOTATION_ADDED,
+    ChangeKind.ANNOTATION_REMOVED,
+    ChangeKind.ANNOTATION_CHANGED,
+)
 
 
 def _annotations(pair: Pair) -> None:
@@ -34,14 +53,9 @@ def _annotations(pair: Pair) -> None:
             continue
         had, has = key in pair.old, key in pair.new
         old, new = pair.old.get(key), pair.new.get(key)
-        if had and has:
-            if _same(old, new):
-                continue
-            kind, verb = ChangeKind.ANNOTATION_CHANGED, "changed"
-        elif has:
-            kind, verb = ChangeKind.ANNOTATION_ADDED, "added"
-        else:
-            kind, verb = ChangeKind.ANNOTATION_REMOVED, "removed"
+        if had and has and _same(old, new):
+            continue
+        kind, verb = presence(_ANNOTATION_KINDS, had, has)
         pair.emit(kind, pair.at(key), old, new, f"{pair.subject} {key} {verb}")
 
 
@@ -63,10 +77,10 @@ RULES: tuple[tuple[frozenset[str], Rule], ...] = (
     *scalars.RULES,
     *objects.RULES,
     *arrays.RULES,
-    *combinators.RULES,
+    *conditionals.RULES,
     (frozenset({"$ref"}), _unresolved_ref),
 )
-KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL
+KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL | combinators.KEYWORDS
 
 
 def _unknown(pair: Pair) -> None:
@@ -80,6 +94,9 @@ def _unknown(pair: Pair) -> None:
         pair.emit(ChangeKind.KEYWORD_CHANGED, pair.at(key), old, new, f"{pair.subject} keyword {key} changed")
 
 
+Key = tuple[str, str]
+
+
 class Engine:
     """Compares two schema documents; holds the memo for their (old, new) pointer pairs."""
 
@@ -87,17 +104,20 @@ class Engine:
         self.old_doc = Document(old)
         self.new_doc = Document(new)
         self.policy = policy
-        self._memo: dict[tuple[str, str], list[Change]] = {}
-        self._active: set[tuple[str, str]] = set()
-        self._depth = 0
+        self._memo: dict[Key, list[Change]] = {}
+        # Pairs being compared, outermost first: key and the changes assumed for it so far.
+        self._stack: list[Key] = []
+        self._assumed: dict[Key, list[Change]] = {}
+        self._on_stack: dict[Key, int] = {}
+        # The lowest stack position whose assumption the current comparison has used.
+        self._low = sys.maxsize
+        # Results resting on an assumption, valid while that assumption stands.
+        self._tentative: dict[Key, tuple[list[Change], int, int]] = {}
+        self._round: list[int] = []
+        self._rounds = 0
 
     def run(self) -> list[Change]:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, MAX_DEPTH * 12 + 200))
-        try:
-            found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
-        finally:
-            sys.setrecursionlimit(limit)
+        found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
         seen: set[tuple[str, str, str]] = set()
         unique = []
         for change in found:
@@ -107,34 +127,94 @@ class Engine:
                 unique.append(change)
         return unique
 
+    def resolve_old(self, schema: Any, pointer: str | None) -> Resolved:
+        if isinstance(schema, Resolved):
+            return schema
+        return flatten(self.old_doc, self.old_doc.resolve(schema, pointer))
+
+    def resolve_new(self, schema: Any, pointer: str | None) -> Resolved:
+        if isinstance(schema, Resolved):
+            return schema
+        return flatten(self.new_doc, self.new_doc.resolve(schema, pointer))
+
     def compare(
         self, old: Any, old_ptr: str | None, new: Any, new_ptr: str | None, path: str
     ) -> list[Change]:
-        if self._depth >= MAX_DEPTH:
-            return [_too_deep(path, old, new)]
-        r_old, r_new = self.old_doc.resolve(old, old_ptr), self.new_doc.resolve(new, new_ptr)
-        old, old_ptr, new, new_ptr = r_old.schema, r_old.pointer, r_new.schema, r_new.pointer
+        """The changes from ``old`` to ``new`` (each a schema or a :class:`Resolved` one)."""
+        r_old, r_new = self.resolve_old(old, old_ptr), self.resolve_new(new, new_ptr)
+        old_ptr, new_ptr = r_old.pointer, r_new.pointer
         where = new_ptr if _real(new_ptr) else path
         key = (old_ptr, new_ptr) if old_ptr is not None and new_ptr is not None else None
-        real = _real(old_ptr) and _real(new_ptr)
-        if real and key in self._memo:
+        if key is None:
+            result = self._plain(r_old, r_new, where)
+        elif key in self._on_stack:
+            # Met again while being compared: go on with what is assumed for it so far.
+            self._low = min(self._low, self._on_stack[key])
+            result = self._assumed[key]
+        elif _real(old_ptr) and _real(new_ptr) and key in self._memo:
             result = self._memo[key]
-        elif (key is not None and key in self._active) or self._plainly_equal(old, new):
-            result = []
         else:
-            if key is not None:
-                self._active.add(key)
-            self._depth += 1
-            try:
-                result = self._compare(r_old, r_new, where)
-            finally:
-                self._depth -= 1
-                if key is not None:
-                    self._active.discard(key)
-            if real:
-                self._memo[key] = result
+            result = self._settle(key, r_old, r_new, where)
         if r_old.notes or r_new.notes:
             result = [*_note_changes(r_old, r_new, path), *result]
+        return result
+
+    def _plain(self, r_old: Resolved, r_new: Resolved, where: str) -> list[Change]:
+        if self._plainly_equal(r_old.schema, r_new.schema):
+            return []
+        if len(self._stack) >= MAX_DEPTH:
+            raise _too_deep(where)
+        self._stack.append(("", ""))
+        self._round.append(0)
+        try:
+            return self._compare(r_old, r_new, where)
+        finally:
+            self._stack.pop()
+            self._round.pop()
+
+    def _settle(self, key: Key, r_old: Resolved, r_new: Resolved, where: str) -> list[Change]:
+        """Compare a pair of real places until the changes assumed for it are the changes found."""
+        cached = self._tentative.get(key)
+        if cached is not None:
+            result, low, token = cached
+            if low < len(self._stack) and self._round[low] == token:
+                self._low = min(self._low, low)
+                return result
+        if self._plainly_equal(r_old.schema, r_new.schema):
+            if _real(key[0]) and _real(key[1]):
+                self._memo[key] = []
+            return []
+        if len(self._stack) >= MAX_DEPTH:
+            raise _too_deep(where)
+        position = len(self._stack)
+        self._stack.append(key)
+        self._on_stack[key] = position
+        self._assumed[key] = []
+        self._round.append(0)
+        outer_low = self._low
+        try:
+            for _ in range(MAX_ROUNDS):
+                self._rounds += 1
+                self._round[position] = self._rounds
+                self._low = sys.maxsize
+                result = self._compare(r_old, r_new, where)
+                if self._low != position or result == self._assumed[key]:
+                    break
+                self._assumed[key] = result
+            low = self._low
+        finally:
+            self._stack.pop()
+            self._round.pop()
+            del self._on_stack[key]
+            del self._assumed[key]
+        if low < position:
+            # Rests on the assumption made for a pair further out: valid only while it stands.
+            self._tentative[key] = (result, low, self._round[low])
+            self._low = min(outer_low, low)
+        else:
+            if _real(key[0]) and _real(key[1]):
+                self._memo[key] = result
+            self._low = outer_low
         return result
 
     def _plainly_equal(self, old: Any, new: Any) -> bool:
@@ -144,6 +224,7 @@ class Engine:
         old, new = r_old.schema, r_new.schema
         pair = Pair(self, {}, {}, r_old.pointer, r_new.pointer, path)
         pair.old_origins, pair.new_origins = r_old.origins, r_new.origins
+        pair.r_old, pair.r_new = r_old, r_new
         old_false, new_false = is_false(old), is_false(new)
         if old_false and new_false:
             return []
@@ -165,7 +246,19 @@ class Engine:
             if not keys.isdisjoint(present):
                 rule(pair)
         _unknown(pair)
+        if not present.isdisjoint(combinators.KEYWORDS):
+            base, pair.out = pair.out, []
+            combinators.compare_compositions(pair)
+            pair.out = [*combinators.lift(pair, base), *pair.out]
+        if pair.out and not present.isdisjoint(_MAYBE_EMPTY):
+            return _vacuous(pair)
         return pair.out
+
+    def _empty(self, resolved: Resolved, old: bool) -> bool:
+        resolve = self.resolve_old if old else self.resolve_new
+        return empty(
+            resolved.schema, lambda s: s.schema if isinstance(s, Resolved) else resolve(s, "#").schema
+        )
 
 
 def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]:
@@ -177,15 +270,29 @@ def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]
     return Engine(old, new, policy=Policy.parse(policy)).run()
 
 
-def _too_deep(path: str, old: Any, new: Any) -> Change:
-    return Change(
-        ChangeKind.KEYWORD_CHANGED,
-        path,
-        None,
-        None,
-        False,
-        False,
-        f"'{path}' is nested too deeply to compare",
+# Keywords that can make a schema accept nothing without being ``false``.
+_MAYBE_EMPTY = frozenset({"allOf", "type", "enum", "const"})
+
+
+def _vacuous(pair: Pair) -> list[Change]:
+    """A side that accepts nothing loses no instance and gains none: its changes cannot break it.
+
+    ``{"allOf": [{"type": "number"}, {"type": "string"}]}`` accepts nothing, so whatever
+    replaces it is BACKWARD compatible.
+    """
+    engine = pair.engine
+    assert pair.r_old is not None and pair.r_new is not None
+    old_empty, new_empty = engine._empty(pair.r_old, True), engine._empty(pair.r_new, False)
+    if not (old_empty or new_empty):
+        return pair.out
+    return [replace(c, backward=c.backward or old_empty, forward=c.forward or new_empty) for c in pair.out]
+
+
+def _too_deep(path: str) -> LimitExceeded:
+    return LimitExceeded(
+        f"comparing the schemas goes more than {MAX_DEPTH} levels deep (at {path or 'the root'})",
+        rule="schema.depth",
+        hint="shorten chains of $ref that lead to further $ref, or flatten the schema",
     )
 
 
@@ -197,14 +304,7 @@ def _note_changes(r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
         has, new = _annotation(r_new, key)
         if had and has and _same(old, new):
             continue
-        kind = (
-            ChangeKind.ANNOTATION_CHANGED
-            if had and has
-            else (ChangeKind.ANNOTATION_ADDED if has else ChangeKind.ANNOTATION_REMOVED)
-        )
-        verb = {ChangeKind.ANNOTATION_CHANGED: "changed", ChangeKind.ANNOTATION_ADDED: "added"}.get(
-            kind, "removed"
-        )
+        kind, verb = presence(_ANNOTATION_KINDS, had, has)
         where = f"{path}/{key}"
         changes.append(Change(kind, where, old, new, True, True, f"{subject(path)} {key} {verb}"))
     return changes
@@ -224,7 +324,7 @@ def _real(pointer: str | None) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     # ``==`` alone says 1 == True; the JSON texts tell them apart.
-    return a == b and json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    return a == b and canonical(a) == canonical(b)
 
 
 def _ordered_union(old: dict, new: dict) -> list[str]:

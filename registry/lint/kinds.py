@@ -127,6 +127,8 @@ class ChangeKind(StrEnum):
     ONE_OF_REMOVED = "one_of_removed"
     ONE_OF_BRANCH_ADDED = "one_of_branch_added"
     ONE_OF_BRANCH_REMOVED = "one_of_branch_removed"
+    ONE_OF_BRANCHES_OVERLAP = "one_of_branches_overlap"
+    COMBINATOR_CHANGED = "combinator_changed"
     NOT_ADDED = "not_added"
     NOT_REMOVED = "not_removed"
     CONDITION_ADDED = "condition_added"
@@ -135,10 +137,6 @@ class ChangeKind(StrEnum):
     # references and everything else
     REF_CHANGED = "ref_changed"
     KEYWORD_CHANGED = "keyword_changed"
-
-    @property
-    def code(self) -> str:
-        return self.value
 
     @property
     def rule(self) -> Rule:
@@ -214,12 +212,16 @@ RULES: dict[ChangeKind, Rule] = {
     K.ALL_OF_BRANCH_REMOVED: _DEPENDS,
     K.ANY_OF_ADDED: _DEPENDS,
     K.ANY_OF_REMOVED: _DEPENDS,
-    K.ANY_OF_BRANCH_ADDED: _WIDENING,
-    K.ANY_OF_BRANCH_REMOVED: _NARROWING,
+    K.ANY_OF_BRANCH_ADDED: _DEPENDS,
+    K.ANY_OF_BRANCH_REMOVED: _DEPENDS,
     K.ONE_OF_ADDED: _DEPENDS,
     K.ONE_OF_REMOVED: _DEPENDS,
-    K.ONE_OF_BRANCH_ADDED: _WIDENING,
-    K.ONE_OF_BRANCH_REMOVED: _NARROWING,
+    K.ONE_OF_BRANCH_ADDED: _DEPENDS,
+    K.ONE_OF_BRANCH_REMOVED: _DEPENDS,
+    # Two oneOf branches that may now both match: such an instance is rejected.
+    K.ONE_OF_BRANCHES_OVERLAP: _DEPENDS,
+    # anyOf became oneOf, allOf became anyOf …: decided by the instances each accepts.
+    K.COMBINATOR_CHANGED: _DEPENDS,
     K.NOT_ADDED: _DEPENDS,
     K.NOT_REMOVED: _DEPENDS,
     K.CONDITION_ADDED: _DEPENDS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from registry.lint.change import Change
+from registry.lint.change import Change, collapse
 from registry.lint.kinds import ChangeKind
-from registry.lint.refs import join
+from registry.lint.refs import Resolved, join
 
 if TYPE_CHECKING:
     from registry.lint.diff import Engine
@@ -33,7 +33,19 @@ def subject(path: str) -> str:
 class Pair:
     """An old and a new schema (both dicts) at one path, and where changes go."""
 
-    __slots__ = ("engine", "new", "new_origins", "new_ptr", "old", "old_origins", "old_ptr", "out", "path")
+    __slots__ = (
+        "engine",
+        "new",
+        "new_origins",
+        "new_ptr",
+        "old",
+        "old_origins",
+        "old_ptr",
+        "out",
+        "path",
+        "r_new",
+        "r_old",
+    )
 
     def __init__(
         self, engine: Engine, old: dict, new: dict, old_ptr: str | None, new_ptr: str | None, path: str
@@ -47,6 +59,8 @@ class Pair:
         self.out: list[Change] = []
         self.old_origins: dict[str, str | None] | None = None
         self.new_origins: dict[str, str | None] | None = None
+        self.r_old: Resolved | None = None
+        self.r_new: Resolved | None = None
 
     @property
     def subject(self) -> str:
@@ -82,12 +96,35 @@ class Pair:
     def new_at(self, *tokens: str | int) -> Located:
         return _locate(self.new, _base(self.new_ptr, self.new_origins, tokens), tokens)
 
+    def whole_old(self) -> Located:
+        """The whole old schema at this place, as compared here (references followed)."""
+        assert self.r_old is not None
+        return self.r_old, self.r_old.pointer
+
+    def whole_new(self) -> Located:
+        assert self.r_new is not None
+        return self.r_new, self.r_new.pointer
+
     def compare(self, old: Located, new: Located, path: str) -> list[Change]:
         """Compare two located subschemas; ``path`` is where changes are reported."""
         return self.engine.compare(old[0], old[1], new[0], new[1], path)
 
+    def within(self, old: Located, new: Located, path: str) -> tuple[bool, bool]:
+        """(new ⊇ old, old ⊇ new) as far as the engine can tell: BACKWARD and FORWARD."""
+        return collapse(self.compare(old, new, path))
 
-Located = tuple[Any, str | None]
+
+Located = tuple[Any, str | None]  # a schema (or a Resolved one) and where it lives
+Kinds = tuple[ChangeKind, ChangeKind, ChangeKind]  # for a keyword added, removed, changed
+
+
+def presence(kinds: Kinds, had: bool, has: bool) -> tuple[ChangeKind, str]:
+    """The kind and verb for a keyword that one or both sides have."""
+    if had and has:
+        return kinds[2], "changed"
+    return (kinds[0], "added") if has else (kinds[1], "removed")
+
+
 ABSENT: Located = (True, TRUE_PTR)
 
 

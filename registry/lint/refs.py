@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from registry.errors import LimitExceeded
+
 # Keywords that do not change which instances a schema accepts; a ``$ref`` with only these
 # beside it is the referenced schema (2020-12 core section 8.2.3.1 applies ``$ref`` in place).
 ANNOTATIONS = frozenset(
@@ -68,36 +70,90 @@ def is_false(schema: Any) -> bool:
     )
 
 
+# Where subschemas live (2020-12 core 10.2-10.3, 11; validation 8; draft 7 spellings too).
+_SUBSCHEMA = frozenset(
+    {
+        "items", "additionalItems", "contains", "additionalProperties", "propertyNames", "not",
+        "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+    }
+)  # fmt: skip
+_SUBSCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_SUBSCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"}
+)
+#: Nested subschemas deeper than this are refused (``properties`` of ``properties`` … counts one
+#: level each). Real contracts stay far below; hostile ones would exhaust the interpreter's stack.
+MAX_SCHEMA_DEPTH = 64
+#: JSON values (``const``, ``enum``, ``default`` …) nested deeper than this are refused likewise.
+MAX_JSON_DEPTH = 256
+_SCHEMA, _MAP, _VALUE = 0, 1, 2
+#: Integers beyond this size are refused: Python cannot even print one past 4,300 digits.
+MAX_INTEGER = 10**1000
+
+
 class Document:
-    """One schema document: resolves its references and knows which subtrees hold any."""
+    """One schema document: resolves its references and knows which subtrees hold any.
+
+    Reading it enforces the bounds above with :class:`~registry.errors.LimitExceeded`
+    (``schema.depth``, ``schema.number``), so the engine's recursion stays bounded.
+    """
 
     def __init__(self, root: Any) -> None:
         self.root = root
         self._anchors: dict[str, str] = {}
         self._ids: dict[str, str] = {}
         self._clean: set[int] = set()
-        self._index(root, "")
+        self._path: list[str] = []
+        self._index(root, 0, 0, _SCHEMA)
 
-    def _index(self, node: Any, pointer: str) -> bool:
-        # Iterative would be kinder to very deep documents; recursion depth here equals the
-        # document's nesting, which the engine's own recursion needs anyway.
+    def _pointer(self) -> str:
+        return "".join("/" + escape(t) for t in self._path)
+
+    def _index(self, node: Any, depth: int, nesting: int, role: int) -> bool:
+        """Record anchors, ids and ref-free subtrees; refuse documents past the bounds.
+
+        ``role`` says what ``node`` is: a schema, a map or list of schemas, or a plain value.
+        Recursion here is bounded by the limits before it can go deeper.
+        """
+        if depth > MAX_SCHEMA_DEPTH or nesting > MAX_JSON_DEPTH:
+            raise _too_deep(self._pointer(), schema=depth > MAX_SCHEMA_DEPTH)
         has_ref = False
+        path = self._path
         if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node:
-                has_ref = True
-            anchor = node.get("$anchor")
-            if isinstance(anchor, str):
-                self._anchors.setdefault(anchor, pointer)
-            ident = node.get("$id")
-            if isinstance(ident, str) and pointer:
-                self._ids.setdefault(ident.rstrip("#"), pointer)
-            for key, value in node.items():
-                if isinstance(value, dict | list) and self._index(value, f"{pointer}/{escape(key)}"):
+            if role == _SCHEMA:
+                if isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node:
                     has_ref = True
+                anchor = node.get("$anchor")
+                if isinstance(anchor, str):
+                    self._anchors.setdefault(anchor, self._pointer())
+                ident = node.get("$id")
+                if isinstance(ident, str) and path:
+                    self._ids.setdefault(ident.rstrip("#"), self._pointer())
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    child_depth, child_role = depth, _VALUE
+                    if role == _MAP:
+                        child_depth, child_role = depth + 1, _SCHEMA
+                    elif role == _SCHEMA:
+                        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+                            child_role = _MAP
+                        elif key in _SUBSCHEMA or key in _SUBSCHEMA_LISTS:
+                            child_depth, child_role = depth + 1, _SCHEMA
+                    path.append(key)
+                    if self._index(value, child_depth, nesting + 1, child_role):
+                        has_ref = True
+                    path.pop()
+                elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
+                    raise _too_big(self._pointer() + "/" + escape(key))
         elif isinstance(node, list):
             for i, value in enumerate(node):
-                if isinstance(value, dict | list) and self._index(value, f"{pointer}/{i}"):
-                    has_ref = True
+                if isinstance(value, dict | list):
+                    path.append(str(i))
+                    if self._index(value, depth, nesting + 1, role):
+                        has_ref = True
+                    path.pop()
+                elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
+                    raise _too_big(f"{self._pointer()}/{i}")
         if not has_ref:
             self._clean.add(id(node))
         return has_ref
@@ -195,3 +251,20 @@ def _tokens(pointer: str) -> Iterator[str]:
         return
     for token in pointer.lstrip("/").split("/") if pointer.startswith("/") else [pointer]:
         yield token.replace("~1", "/").replace("~0", "~")
+
+
+def _too_deep(pointer: str, *, schema: bool) -> LimitExceeded:
+    what = f"{MAX_SCHEMA_DEPTH} levels of nested subschemas" if schema else f"{MAX_JSON_DEPTH} levels of JSON"
+    return LimitExceeded(
+        f"schema is nested more than {what} (at {pointer or 'the root'})",
+        rule="schema.depth",
+        hint="flatten the schema: name repeated parts in $defs and refer to them with $ref",
+    )
+
+
+def _too_big(pointer: str) -> LimitExceeded:
+    return LimitExceeded(
+        f"schema holds an integer with more than 1,000 digits (at {pointer})",
+        rule="schema.number",
+        hint="use a smaller bound, or drop it: no JSON parser keeps such a number exact",
+    )

@@ -7,25 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 from registry.lint import bounds
+from registry.lint.disjoint import types, values
 from registry.lint.kinds import ChangeKind
-from registry.lint.pair import Pair
-
-_ALL_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-
-
-def _types(schema: dict) -> set[str] | None:
-    """The instance types a schema admits (None: any), integers included in numbers.
-
-    2020-12 validation section 6.1.1: ``integer`` is any number with a zero fractional
-    part, so ``number`` covers it and integer → number is a widening.
-    """
-    value = schema.get("type")
-    if value is None:
-        return None
-    names = {value} if isinstance(value, str) else {v for v in value if isinstance(v, str)}
-    if "number" in names:
-        names.add("integer")
-    return names
+from registry.lint.pair import Kinds, Pair, presence
 
 
 def _show_types(value: Any) -> str:
@@ -37,9 +21,9 @@ def _show_types(value: Any) -> str:
 
 
 def compare_type(pair: Pair) -> None:
-    old, new = _types(pair.old), _types(pair.new)
-    old_set = set(_ALL_TYPES) if old is None else old
-    new_set = set(_ALL_TYPES) if new is None else new
+    """``type`` (2020-12 validation 6.1.1): ``integer`` is any number with a zero fractional
+    part, so ``number`` covers it and integer → number is a widening."""
+    old_set, new_set = types(pair.old), types(pair.new)
     if old_set == new_set:
         return
     added, removed = new_set - old_set, old_set - new_set
@@ -59,39 +43,9 @@ def compare_type(pair: Pair) -> None:
     )
 
 
-def _canon(value: Any) -> str:
-    """A key equal for JSON-equal values: 1 and 1.0 match, 1 and true do not."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, int | float):
-        try:
-            return "n:" + str(Fraction(value))
-        except (ValueError, OverflowError):
-            return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ",".join(_canon(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{_canon(v)}" for k, v in sorted(value.items())) + "}"
-    return repr(value)
-
-
-def _allowed(schema: dict) -> dict[str, Any] | None:
-    """The values ``enum`` and ``const`` together allow (None: unrestricted)."""
-    allowed: dict[str, Any] | None = None
-    if "enum" in schema and isinstance(schema["enum"], list):
-        allowed = {_canon(v): v for v in schema["enum"]}
-    if "const" in schema:
-        key = _canon(schema["const"])
-        if allowed is None:
-            allowed = {key: schema["const"]}
-        else:
-            allowed = {key: schema["const"]} if key in allowed else {}
-    return allowed
-
-
 def compare_enum(pair: Pair) -> None:
     """``enum`` and ``const`` as one set of allowed values (2020-12 validation 6.1.2-6.1.3)."""
-    old, new = _allowed(pair.old), _allowed(pair.new)
+    old, new = values(pair.old), values(pair.new)
     if old is None and new is None:
         return
     keyword = "const" if "const" in pair.new and "enum" not in pair.new else "enum"
@@ -134,12 +88,8 @@ def compare_enum(pair: Pair) -> None:
         )
 
 
-def _values(values: list[Any]) -> str:
-    return ", ".join(json.dumps(v) for v in values)
-
-
-def _num(value: Any) -> float | int | None:
-    return None if isinstance(value, bool) or not isinstance(value, int | float) else value
+def _values(items: list[Any]) -> str:
+    return ", ".join(json.dumps(v) for v in items)
 
 
 def _lower(schema: dict) -> tuple[bounds.Bound | None, str]:
@@ -159,11 +109,11 @@ def _effective(
     schema: dict, inclusive: str, exclusive: str, *, lower: bool
 ) -> tuple[bounds.Bound | None, str]:
     found: list[tuple[bounds.Bound, str]] = []
-    value = _num(schema.get(inclusive))
+    value = bounds.number(schema.get(inclusive))
     flag = schema.get(exclusive)
     if value is not None:
         found.append(((value, flag is True), inclusive))
-    ex = _num(flag)
+    ex = bounds.number(flag)
     if ex is not None:
         found.append(((ex, True), exclusive))
     if not found:
@@ -193,44 +143,39 @@ def compare_numbers(pair: Pair) -> None:
 
 def _multiple_of(pair: Pair) -> None:
     """New multiples are a subset of old ones when the new factor is a multiple of the old."""
-    old, new = _num(pair.old.get("multipleOf")), _num(pair.new.get("multipleOf"))
+    old, new = bounds.number(pair.old.get("multipleOf")), bounds.number(pair.new.get("multipleOf"))
     if old == new or (old is None and new is None):
         return
-    where, name = pair.at("multipleOf"), f"{pair.subject} multipleOf"
-    if old is None:
-        pair.emit(ChangeKind.MULTIPLE_OF_TIGHTENED, where, old, new, f"{name} added ({new})")
-        return
-    if new is None:
-        pair.emit(ChangeKind.MULTIPLE_OF_LOOSENED, where, old, new, f"{name} removed (was {old})")
-        return
-    a, b = Fraction(str(old)), Fraction(str(new))
-    if a and (b / a).denominator == 1:
-        pair.emit(ChangeKind.MULTIPLE_OF_TIGHTENED, where, old, new, f"{name} changed from {old} to {new}")
-    elif b and (a / b).denominator == 1:
-        pair.emit(ChangeKind.MULTIPLE_OF_LOOSENED, where, old, new, f"{name} changed from {old} to {new}")
-    else:
-        pair.emit(ChangeKind.MULTIPLE_OF_CHANGED, where, old, new, f"{name} changed from {old} to {new}")
+    changed = ChangeKind.MULTIPLE_OF_CHANGED
+    if old is not None and new is not None:
+        a, b = Fraction(str(old)), Fraction(str(new))
+        if a and (b / a).denominator == 1:
+            changed = ChangeKind.MULTIPLE_OF_TIGHTENED
+        elif b and (a / b).denominator == 1:
+            changed = ChangeKind.MULTIPLE_OF_LOOSENED
+    kinds = (ChangeKind.MULTIPLE_OF_TIGHTENED, ChangeKind.MULTIPLE_OF_LOOSENED, changed)
+    _moved(pair, "multipleOf", kinds, old, new)
 
 
 def compare_strings(pair: Pair) -> None:
     bounds.simple(pair, "minLength", "MIN_LENGTH", lower=True, default=0)
     bounds.simple(pair, "maxLength", "MAX_LENGTH", lower=False)
-    for keyword, added, removed, changed in (
-        ("pattern", ChangeKind.PATTERN_ADDED, ChangeKind.PATTERN_REMOVED, ChangeKind.PATTERN_CHANGED),
+    for keyword, kinds in (
+        ("pattern", (ChangeKind.PATTERN_ADDED, ChangeKind.PATTERN_REMOVED, ChangeKind.PATTERN_CHANGED)),
         # ``format`` only annotates by default (2020-12 validation 7.2); read here as an
         # assertion, as consumers that validate formats do, which is the cautious reading.
-        ("format", ChangeKind.FORMAT_ADDED, ChangeKind.FORMAT_REMOVED, ChangeKind.FORMAT_CHANGED),
+        ("format", (ChangeKind.FORMAT_ADDED, ChangeKind.FORMAT_REMOVED, ChangeKind.FORMAT_CHANGED)),
     ):
         old, new = pair.old.get(keyword), pair.new.get(keyword)
-        if old == new:
-            continue
-        where = pair.at(keyword)
-        if old is None:
-            pair.emit(added, where, old, new, f"{pair.subject} {keyword} added ({new})")
-        elif new is None:
-            pair.emit(removed, where, old, new, f"{pair.subject} {keyword} removed (was {old})")
-        else:
-            pair.emit(changed, where, old, new, f"{pair.subject} {keyword} changed from {old} to {new}")
+        if old != new:
+            _moved(pair, keyword, kinds, old, new)
+
+
+def _moved(pair: Pair, keyword: str, kinds: Kinds, old: Any, new: Any) -> None:
+    """Report a keyword added, removed or changed, naming the values."""
+    kind, verb = presence(kinds, old is not None, new is not None)
+    how = {"added": f"({new})", "removed": f"(was {old})", "changed": f"from {old} to {new}"}[verb]
+    pair.emit(kind, pair.at(keyword), old, new, f"{pair.subject} {keyword} {verb} {how}")
 
 
 RULES = (

@@ -30,6 +30,7 @@ def obj(props: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
 BASE = obj(
     {"name": STR, "age": {"type": "integer", "minimum": 0}, "email": STR},
     required=["name", "age"],
@@ -398,7 +399,12 @@ CASES: dict[str, Case] = {
         False,
     ),
     "unevaluated_items_closed": Case(
-        {}, {"unevaluatedItems": False}, K.TUPLE_CLOSED, "/unevaluatedItems", False, True
+        {"allOf": [{"prefixItems": [STR]}, {"minItems": 1}]},
+        {"allOf": [{"prefixItems": [STR]}, {"minItems": 1}], "unevaluatedItems": False},
+        K.TUPLE_CLOSED,
+        "/unevaluatedItems",
+        False,
+        True,
     ),
     "min_items_raised": Case(
         {"minItems": 1}, {"minItems": 2}, K.MIN_ITEMS_TIGHTENED, "/minItems", False, True
@@ -453,24 +459,25 @@ CASES: dict[str, Case] = {
     ),
     # combinators
     "all_of_branch_added": Case(
-        {"allOf": [obj({"a": STR})]},
-        {"allOf": [obj({"a": STR}), {"required": ["a"]}]},
+        {"allOf": [{"required": ["b"]}, {"maxProperties": 3}]},
+        {"allOf": [{"required": ["b"]}, {"required": ["a"]}, {"maxProperties": 3}]},
         K.ALL_OF_BRANCH_ADDED,
         "/allOf/1",
         False,
         True,
     ),
+    # Members that set the same keyword differently cannot be read as one schema.
     "all_of_branch_removed": Case(
-        {"allOf": [{"required": ["a"]}, obj({"a": STR})]},
-        {"allOf": [obj({"a": STR})]},
+        {"allOf": [{"required": ["a"]}, {"required": ["b"]}, {"maxProperties": 3}]},
+        {"allOf": [{"required": ["b"]}, {"maxProperties": 3}]},
         K.ALL_OF_BRANCH_REMOVED,
         "/allOf/0",
         True,
         False,
     ),
     "all_of_branch_edited": Case(
-        {"allOf": [{"required": ["a"]}, {"maxProperties": 3}]},
-        {"allOf": [{"maxProperties": 2}, {"required": ["a"]}]},
+        {"allOf": [{"required": ["a"]}, {"maxProperties": 3}, {"maxProperties": 4}]},
+        {"allOf": [{"maxProperties": 2}, {"maxProperties": 4}, {"required": ["a"]}]},
         K.MAX_PROPERTIES_TIGHTENED,
         "/allOf/0/maxProperties",
         False,
@@ -479,10 +486,19 @@ CASES: dict[str, Case] = {
     "any_of_added": Case({}, {"anyOf": [STR, INT]}, K.ANY_OF_ADDED, "/anyOf", False, True),
     "any_of_removed": Case({"anyOf": [STR, INT]}, {}, K.ANY_OF_REMOVED, "/anyOf", True, False),
     "any_of_branch_added": Case(
-        {"anyOf": [STR]}, {"anyOf": [STR, INT]}, K.ANY_OF_BRANCH_ADDED, "/anyOf/1", True, False
+        {"anyOf": [STR, BOOL]}, {"anyOf": [STR, INT, BOOL]}, K.ANY_OF_BRANCH_ADDED, "/anyOf/1", True, False
     ),
     "any_of_branch_removed": Case(
-        {"anyOf": [STR, INT]}, {"anyOf": [INT]}, K.ANY_OF_BRANCH_REMOVED, "/anyOf/0", False, True
+        {"anyOf": [STR, INT, BOOL]}, {"anyOf": [INT, BOOL]}, K.ANY_OF_BRANCH_REMOVED, "/anyOf/0", False, True
+    ),
+    # A branch whose instances another branch accepts is no loss.
+    "any_of_branch_removed_covered": Case(
+        {"anyOf": [STR, {"type": "string", "maxLength": 3}, INT]},
+        {"anyOf": [STR, INT]},
+        K.ANY_OF_BRANCH_REMOVED,
+        "/anyOf/1",
+        True,
+        True,
     ),
     "any_of_branch_narrowed": Case(
         {"anyOf": [INT, {"type": "string", "maxLength": 5}]},
@@ -495,10 +511,17 @@ CASES: dict[str, Case] = {
     "one_of_added": Case({}, {"oneOf": [STR, INT]}, K.ONE_OF_ADDED, "/oneOf", False, True),
     "one_of_removed": Case({"oneOf": [STR, INT]}, {}, K.ONE_OF_REMOVED, "/oneOf", True, False),
     "one_of_branch_added": Case(
-        {"oneOf": [STR]}, {"oneOf": [STR, INT]}, K.ONE_OF_BRANCH_ADDED, "/oneOf/1", True, False
+        {"oneOf": [STR, BOOL]}, {"oneOf": [STR, INT, BOOL]}, K.ONE_OF_BRANCH_ADDED, "/oneOf/1", True, False
     ),
     "one_of_branch_removed": Case(
-        {"oneOf": [STR, INT]}, {"oneOf": [STR]}, K.ONE_OF_BRANCH_REMOVED, "/oneOf/1", False, True
+        {"oneOf": [STR, INT, BOOL]}, {"oneOf": [STR, BOOL]}, K.ONE_OF_BRANCH_REMOVED, "/oneOf/1", False, True
+    ),
+    # {} overlaps "string": a string now matches two branches and fails oneOf.
+    "one_of_branches_overlap": Case(
+        {"oneOf": [STR, INT]}, {"oneOf": [STR, INT, {}]}, K.ONE_OF_BRANCHES_OVERLAP, "/oneOf/2", False, True
+    ),
+    "one_of_to_any_of": Case(
+        {"oneOf": [STR, INT]}, {"anyOf": [INT, STR]}, K.COMBINATOR_CHANGED, "/anyOf", True, True
     ),
     "not_added": Case({}, {"not": {"type": "null"}}, K.NOT_ADDED, "/not", False, True),
     "not_removed": Case({"not": {"type": "null"}}, {}, K.NOT_REMOVED, "/not", True, False),

@@ -1,0 +1,124 @@
+"""Spellings that mean the same schema, read as one before comparing.
+
+A composition of one schema is that schema: ``{"allOf": [S]}``, ``{"anyOf": [S]}`` and
+``{"oneOf": [S]}`` accept exactly what ``S`` accepts (2020-12 core 10.2.1.1-10.2.1.3), and
+so do ``allOf``/``anyOf`` lists whose other members repeat ``S``. ``allOf`` members whose
+keywords do not meet (``[{"enum": [...]}, {"type": "string"}]``) are one schema with all
+their keywords. Such members are merged into the schema holding them, keeping each
+keyword's real location in ``origins`` as ``$ref`` merging does, so a rewrite from
+``{"type": "string"}`` to ``{"allOf": [{"type": "string"}]}`` is no change at all.
+
+Keywords that read each other within one schema object (``additionalProperties`` sees
+``properties``, ``items`` sees ``prefixItems`` …) are never merged from different members,
+nor is anything beside ``unevaluated*``, which sees every adjacent keyword.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from registry.lint.refs import ANNOTATIONS, Document, Resolved, is_trivially_true, join
+
+COMPOSITIONS = ("allOf", "anyOf", "oneOf")
+_ROUNDS = 8  # allOf of anyOf of oneOf of one member … flattened a few levels deep
+# Keywords of one schema object that read each other (2020-12 core 10.3.1, 10.3.2; validation 6.4.4-6.4.5).
+_TOGETHER = (
+    frozenset({"properties", "patternProperties", "additionalProperties"}),
+    frozenset({"prefixItems", "items", "additionalItems"}),
+    frozenset({"contains", "minContains", "maxContains"}),
+    frozenset({"if", "then", "else"}),
+    frozenset({"minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"}),  # draft 4 booleans
+)
+_UNMERGEABLE = frozenset(
+    {"unevaluatedProperties", "unevaluatedItems", "$ref", "$dynamicRef", "$recursiveRef"}
+)
+
+
+def canonical(value: Any) -> str:
+    """A text equal for equal JSON values (1 and true differ; key order does not matter)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def effective(keyword: str, members: list[Any]) -> list[int]:
+    """Indexes of the members that count: for allOf and anyOf a repeated member counts once
+    and, in allOf, a member accepting everything not at all. oneOf keeps every member: two
+    equal branches make each instance of them match twice, which oneOf rejects.
+    """
+    if keyword == "oneOf":
+        return list(range(len(members)))
+    seen: set[str] = set()
+    kept = []
+    for i, member in enumerate(members):
+        if keyword == "allOf" and is_trivially_true(member):
+            continue
+        key = canonical(member)
+        if key not in seen:
+            seen.add(key)
+            kept.append(i)
+    return kept
+
+
+def flatten(doc: Document, resolved: Resolved) -> Resolved:
+    """``resolved`` with every composition of one effective member merged into it."""
+    for _ in range(_ROUNDS):
+        merged = _flatten_once(doc, resolved)
+        if merged is None:
+            return resolved
+        resolved = merged
+    return resolved
+
+
+def _flatten_once(doc: Document, resolved: Resolved) -> Resolved | None:
+    schema = resolved.schema
+    if not isinstance(schema, dict) or resolved.pointer is None:
+        return None
+    for keyword in COMPOSITIONS:
+        members = schema.get(keyword)
+        if not isinstance(members, list):
+            continue
+        kept = effective(keyword, members)
+        if len(kept) != 1 and keyword != "allOf":
+            continue
+        owner = resolved.origins.get(keyword, resolved.pointer) if resolved.origins else resolved.pointer
+        parts = [doc.resolve(members[i], join(owner, keyword, i)) for i in kept]
+        if not all(_plain(part) for part in parts):
+            continue
+        rest = {k: v for k, v in schema.items() if k != keyword}
+        bodies = [rest, *({} if p.schema is True else p.schema for p in parts)]
+        if not _mergeable(bodies):
+            continue
+        origins = {k: (resolved.origins or {}).get(k, resolved.pointer) for k in rest}
+        merged = dict(rest)
+        notes = dict(resolved.notes)
+        for part, body in zip(parts, bodies[1:], strict=True):
+            for key, value in body.items():
+                if key not in merged:
+                    merged[key] = value
+                    origins[key] = (part.origins or {}).get(key, part.pointer)
+            notes = {**part.notes, **notes}
+        return Resolved(merged, resolved.pointer, origins, notes)
+    return None
+
+
+def _plain(part: Resolved) -> bool:
+    """A member that can be merged: a real schema object (or ``true``) at a real place."""
+    real = part.pointer is not None and "#" not in part.pointer
+    return real and (part.schema is True or isinstance(part.schema, dict))
+
+
+def _mergeable(bodies: list[dict]) -> bool:
+    """Whether these schema objects, side by side, mean the same as one holding all their keywords."""
+    owner: dict[str, int] = {}
+    for n, body in enumerate(bodies):
+        for key, value in body.items():
+            if key in ANNOTATIONS:
+                continue
+            if key in _UNMERGEABLE or (key in owner and bodies[owner[key]][key] != value):
+                return False
+            owner.setdefault(key, n)
+    for group in _TOGETHER:
+        holders = {owner[k] for k in group if k in owner}
+        if len(holders) > 1:
+            return False
+    return True
