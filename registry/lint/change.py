@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Mode
+
+if TYPE_CHECKING:
+    from registry.lint.witness import Witness
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,9 @@ class Change:
     ``path`` is a JSON pointer into the new schema where possible ("" is the root; a
     removed keyword points where it would be). ``backward`` says the new schema still
     reads all data written under the old one; ``forward`` that the old schema reads
-    all data written under the new one.
+    all data written under the new one. ``witness``, set by :func:`registry.lint.check`
+    on a change that breaks the mode, is an instance that shows the break (or says that
+    none was found); it does not take part in comparisons.
     """
 
     kind: ChangeKind
@@ -26,6 +31,17 @@ class Change:
     backward: bool
     forward: bool
     message: str
+    witness: Witness | None = field(default=None, compare=False)
+
+    @property
+    def witness_text(self) -> str:
+        """``for example {"runId": null} was valid and is now rejected``, ``no example found``,
+        or "" when no search was made (the change breaks nothing)."""
+        return "" if self.witness is None else self.witness.text
+
+    def explain(self) -> str:
+        """The message with the witness: what the gate, review and CLI show for a break."""
+        return f"{self.message}; {self.witness_text}" if self.witness is not None else self.message
 
     def breaking(self, mode: Mode) -> bool:
         """Whether this change breaks ``mode`` (never under ``NONE``)."""
@@ -44,11 +60,13 @@ class Change:
             "new": self.new,
             "backward": self.backward,
             "forward": self.forward,
+            "witness": self.witness.instance if self.witness is not None and self.witness.found else None,
+            "witnessText": self.witness_text or None,
         }
 
     def swapped(self) -> Change:
         """The same change seen through ``not``: what widened now narrows, and back."""
-        return Change(self.kind, self.path, self.old, self.new, self.forward, self.backward, self.message)
+        return replace(self, backward=self.forward, forward=self.backward, witness=None)
 
 
 def collapse(changes: list[Change]) -> tuple[bool, bool]:

@@ -28,6 +28,7 @@ def check(
     *,
     mode: Mode = Mode.BACKWARD,
     policy: Policy = Policy.LENIENT,
+    witness_budget: float = 0.2,
 ) -> CompatReport:
     """Check ``proposed`` against ``history`` (published ``(version, schema)``, oldest first).
 
@@ -35,17 +36,33 @@ def check(
     every one, and a change that breaks an older version says which in its message. ``NONE``
     is always compatible, but the changes are still listed. With no history, there is
     nothing to break and nothing changed.
+
+    Each breaking change carries a witness (:attr:`Change.witness`): an instance that the
+    old schema accepts and the new one rejects (FORWARD: the reverse), searched for within
+    ``witness_budget`` seconds in all; 0 skips the search.
     """
     mode, policy = Mode.parse(mode), Policy.parse(policy)
     if not history:
         return CompatReport(mode, policy, (), (), True, Bump.NONE)
     latest = history[-1][1]
-    changes = tuple(diff(latest, proposed, policy=policy))
-    breaking = [c for c in changes if c.breaking(mode)]
+    changes = list(diff(latest, proposed, policy=policy))
+    found = [(latest, n, c) for n, c in enumerate(changes) if c.breaking(mode)]
+    older: list[tuple[Any, Change]] = []
     if mode.transitive:
         for version, schema in reversed(history[:-1]):
             for change in diff(schema, proposed, policy=policy):
                 if change.breaking(mode):
-                    breaking.append(replace(change, message=f"{change.message} (against version {version})"))
+                    older.append(
+                        (schema, replace(change, message=f"{change.message} (against version {version})"))
+                    )
+    if witness_budget > 0 and (found or older):
+        from registry.lint.witness import witnessed  # jsonschema only when something breaks
+
+        searches = [(schema, changes[n]) for schema, n, _ in found] + older
+        proven = witnessed(searches, proposed, mode, budget=witness_budget)
+        for (_, n, _), change in zip(found, proven, strict=False):
+            changes[n] = change
+        older = [(schema, change) for (schema, _), change in zip(older, proven[len(found) :], strict=True)]
+    breaking = [changes[n] for _, n, _ in found] + [change for _, change in older]
     bump = Bump.MAJOR if breaking else required_bump(changes, mode)
-    return CompatReport(mode, policy, changes, tuple(breaking), not breaking, bump)
+    return CompatReport(mode, policy, tuple(changes), tuple(breaking), not breaking, bump)

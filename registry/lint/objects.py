@@ -9,8 +9,6 @@ so the open, partially open and closed content models all follow from one rule.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any, Literal
 
 from registry.lint import bounds
@@ -18,17 +16,10 @@ from registry.lint.change import collapse
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
 from registry.lint.pair import ABSENT, Located, Pair
+from registry.lint.patterns import search
 from registry.lint.refs import is_false, is_trivially_true
 
 Model = Literal["open", "partial", "closed"]
-
-
-@lru_cache(maxsize=4096)
-def _regex(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
 
 
 def _model(schema: Any) -> Model:
@@ -42,8 +33,8 @@ def _fallback(pair: Pair, side: Literal["old", "new"], name: str) -> tuple[Locat
     schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
     patterns = schema.get("patternProperties")
     if isinstance(patterns, dict):
-        # ``pattern`` regexes are not anchored (2020-12 validation 4.3 / core 6.4).
-        hits = [p for p in patterns if (rx := _regex(p)) is not None and rx.search(name)]
+        # Patterns are not anchored (2020-12 core 6.4); a hostile one is refused, not run unbounded.
+        hits = [p for p in patterns if search(p, name)]
         if len(hits) == 1:
             return at("patternProperties", hits[0]), "partial"
         if hits:

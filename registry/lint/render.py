@@ -27,7 +27,10 @@ def render_text(report: CompatReport, verdict: VersionVerdict | None = None) -> 
     lines: list[str] = []
     if report.breaking:
         lines.append("⚠ Breaking changes detected:")
-        lines += [f"  {n}. {c.message} ({c.path or 'root'})" for n, c in enumerate(report.breaking, 1)]
+        for n, c in enumerate(report.breaking, 1):
+            lines.append(f"  {n}. {c.message} ({c.path or 'root'})")
+            if c.witness_text:
+                lines.append(f"     {c.witness_text}")
     else:
         lines.append("✓ No breaking changes detected")
     others = _others(report)
@@ -80,7 +83,8 @@ def render_markdown(report: CompatReport, verdict: VersionVerdict | None = None)
         lines += ["", "| # | Breaking | Kind | Path | Change |", "| --- | --- | --- | --- | --- |"]
         for n, c in enumerate(rows, 1):
             mark = "yes" if c.breaking(report.mode) or c in report.breaking else "no"
-            lines.append(f"| {n} | {mark} | `{c.kind}` | `{_cell(c.path or 'root')}` | {_cell(c.message)} |")
+            text = _cell(c.message) + (f" — {_cell(c.witness_text)}" if c.witness_text else "")
+            lines.append(f"| {n} | {mark} | `{c.kind}` | `{_cell(c.path or 'root')}` | {text} |")
     else:
         lines += ["", "No changes."]
     return "\n".join(lines) + "\n"
@@ -105,7 +109,7 @@ def render_github(
 ) -> str:
     """GitHub Actions workflow commands: an error per breaking change, a notice per other one."""
     lines = [
-        workflow_command("error", f"Breaking change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
+        workflow_command("error", f"Breaking change ({c.kind})", f"{c.explain()} ({c.path or 'root'})", file)
         for c in report.breaking
     ]
     lines += [
@@ -137,7 +141,10 @@ def render_changelog(entries: Sequence[tuple[str, str | None, CompatReport]], *,
             continue
         if report.breaking:
             lines += ["### Breaking", ""]
-            lines += [f"- {c.message} (`{c.path or 'root'}`)" for c in report.breaking]
+            lines += [
+                f"- {c.message} (`{c.path or 'root'}`)" + (f"; {c.witness_text}" if c.witness_text else "")
+                for c in report.breaking
+            ]
             lines.append("")
         others = _others(report)
         if others:

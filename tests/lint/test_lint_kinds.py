@@ -103,4 +103,6 @@ def test_as_dict_has_the_documented_fields() -> None:
         "new": "string",
         "backward": False,
         "forward": False,
+        "witness": None,
+        "witnessText": None,
     }

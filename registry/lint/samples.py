@@ -1,0 +1,167 @@
+"""Candidate instances for a schema: few, varied, and near its edges.
+
+The witness search (:mod:`registry.lint.witness`) needs values that one schema probably
+accepts and the other may not: the bounds themselves (``maximum``, ``maxLength`` …), each
+``enum`` value, ``null`` where allowed, an optional property present, an extra property
+with a value of every type. They are guesses; the search validates every one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from registry.lint.bounds import number
+from registry.lint.disjoint import ALL_TYPES, types
+from registry.lint.normal import canonical
+from registry.lint.refs import Document
+
+# One value of each JSON type, for places the schema leaves open.
+GENERIC: tuple[Any, ...] = (None, 0, -1, 1.5, "", "x", True, False, [], {}, [None], {"x": None})
+_FORMATS = {
+    "date-time": "2024-01-02T03:04:05Z",
+    "date": "2024-01-02",
+    "time": "03:04:05Z",
+    "email": "a@example.com",
+    "uri": "https://example.com/x",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "ipv4": "192.0.2.1",
+    "hostname": "example.com",
+}
+_META = re.compile(r"\\.|[\^$()\[\]{}*+?|.]|\d+(?=[,}])")
+_PER_TYPE = 6  # values kept per type and per property
+_DEPTH = 6  # how deep minimal instances are filled in
+
+
+class Samples:
+    """Candidate values for the subschemas of one document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def resolve(self, schema: Any) -> Any:
+        resolved = self.doc.resolve(schema, "#")
+        return {} if resolved.schema is True else resolved.schema
+
+    def values(self, schema: Any, depth: int = 0) -> list[Any]:
+        """Values ``schema`` likely accepts, the most telling first (not validated here)."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return []
+        found: list[Any] = []
+        if "const" in schema:
+            found.append(schema["const"])
+        if isinstance(schema.get("enum"), list):
+            found += schema["enum"][: _PER_TYPE * 2]
+        allowed = types(schema)
+        for kind in sorted(allowed, key=_ORDER.index):
+            found += self._of_type(kind, schema, depth)
+        for keyword in ("anyOf", "oneOf", "allOf"):
+            branches = schema.get(keyword)
+            if isinstance(branches, list) and depth < _DEPTH:
+                for branch in branches[:4]:
+                    found += self.values(branch, depth + 1)[:_PER_TYPE]
+        if allowed == ALL_TYPES:
+            found += GENERIC
+        return _unique(found)
+
+    def minimal(self, schema: Any, depth: int = 0) -> Any:
+        """A small instance: the first value, with required properties filled in."""
+        values = self.values(schema, depth)
+        return values[0] if values else None
+
+    def _of_type(self, kind: str, schema: dict, depth: int) -> list[Any]:
+        if kind == "null":
+            return [None]
+        if kind == "boolean":
+            return [True, False]
+        if kind in ("integer", "number"):
+            return _numbers(schema, integer=kind == "integer")
+        if kind == "string":
+            return _strings(schema)
+        if depth >= _DEPTH:
+            return [[]] if kind == "array" else [{}]
+        if kind == "array":
+            return self._arrays(schema, depth)
+        return self._objects(schema, depth)
+
+    def _arrays(self, schema: dict, depth: int) -> list[Any]:
+        prefix = schema.get("prefixItems", schema.get("items"))
+        prefix = prefix if isinstance(prefix, list) else []
+        rest = schema.get("items") if isinstance(schema.get("items"), dict | bool) else True
+        head = [self.minimal(p, depth + 1) for p in prefix]
+        low = number(schema.get("minItems")) or 0
+        items = self.values(rest, depth + 1)[:_PER_TYPE] if rest is not False else []
+        filler = items[0] if items else None
+        found = [head + [filler] * max(0, int(low) - len(head))]
+        found += [[*head, item] for item in items]
+        if isinstance(number(schema.get("maxItems")), int):
+            found.append(head + [filler] * max(0, int(schema["maxItems"]) - len(head)))
+        if items:
+            found.append([*head, filler, filler])
+        return found
+
+    def _objects(self, schema: dict, depth: int) -> list[Any]:
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        required = (
+            [r for r in schema.get("required", []) if isinstance(r, str)]
+            if isinstance(schema.get("required"), list)
+            else []
+        )
+        base = {name: self.minimal(props.get(name, True), depth + 1) for name in required}
+        found = [base]
+        for name, sub in list(props.items())[:20]:
+            for value in self.values(sub, depth + 1)[:3]:
+                found.append({**base, name: value})
+        return found
+
+
+_ORDER = ("null", "boolean", "integer", "number", "string", "array", "object")
+
+
+def _numbers(schema: dict, *, integer: bool) -> list[Any]:
+    found: list[Any] = []
+    for key, step in (("minimum", 0), ("maximum", 0), ("exclusiveMinimum", 1), ("exclusiveMaximum", -1)):
+        value = number(schema.get(key))
+        if value is not None:
+            found += [value + step, value] if key.startswith("exclusive") else [value]
+            found.append(value + (1 if "inimum" in key else -1))
+    factor = number(schema.get("multipleOf"))
+    if factor:
+        found += [factor, factor * 2, 0]
+    found += [0, 1, -1, 10**6]
+    if not integer:
+        found += [0.5, -1.5]
+    if integer:
+        found = [v for v in found if isinstance(v, int) or float(v).is_integer()]
+    return found[: _PER_TYPE * 2]
+
+
+def _strings(schema: dict) -> list[Any]:
+    low = number(schema.get("minLength")) or 0
+    high = number(schema.get("maxLength"))
+    found: list[Any] = []
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in _FORMATS:
+        found.append(_FORMATS[fmt])
+    found += ["a" * int(low), "x" * max(int(low), 1)]
+    if high is not None and high < 10_000:
+        found += ["a" * int(high), "a" * max(int(high) - 1, 0)]
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        # The pattern's literal characters often spell a matching string ("^ab+$" → "ab").
+        literal = _META.sub("", pattern)[:200]
+        found += [literal, literal[:1]]
+    found += ["", "0", "abc", "2024-01-02", "a@example.com"]
+    return found
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        key = canonical(value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
