@@ -15,12 +15,14 @@ from support import git
 from registry.gate.published import contract_versions
 from registry.git.store import Store
 
-# Each process waits for the same go-file, so all eight publish at the same moment.
+# A barrier: each process imports the registry, says it is ready, then waits for the same
+# go-file, so all eight publish at the same moment however slowly each one started.
 _RACER = (
     "import os, sys, time\n"
-    "while not os.path.exists(sys.argv[1]): time.sleep(0.001)\n"
     "from registry.cli import main\n"
-    "sys.exit(main(sys.argv[2:]))\n"
+    "open(sys.argv[1], 'w').close()\n"
+    "while not os.path.exists(sys.argv[2]): time.sleep(0.0005)\n"
+    "sys.exit(main(sys.argv[3:]))\n"
 )
 
 
@@ -30,12 +32,14 @@ def race(
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"type": "object", "properties": {"id": {"type": "string"}}}))
     go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(len(versions))]
     procs = [
         subprocess.Popen(
             [
                 sys.executable,
                 "-c",
                 _RACER,
+                str(ready[i]),
                 str(go),
                 "publish",
                 "contract",
@@ -54,9 +58,12 @@ def race(
             stderr=subprocess.PIPE,
             text=True,
         )
-        for v in versions
+        for i, v in enumerate(versions)
     ]
-    time.sleep(1.0)  # let every interpreter start and import before the gun
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready):
+        assert time.monotonic() < deadline, "the racers never became ready"
+        time.sleep(0.001)
     go.write_text("go")
     results = []
     for p in procs:

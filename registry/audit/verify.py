@@ -7,9 +7,13 @@ Needs no server and no ``ssh-keygen``: the trusted keys are the signers of
 from __future__ import annotations
 
 import base64
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pygit2
+
+from registry.audit.history import replacements
 from registry.digest import capsule_content_digest
 from registry.errors import RegistryError
 from registry.gate.accepted import accepted, contract_version_at, untagged
@@ -28,7 +32,30 @@ class Finding:
     message: str
 
 
+# What a hostile or damaged tag can make reading it raise: it fails that version, not the run.
+_UNREADABLE = (RegistryError, ValueError, LookupError, TypeError, struct.error, pygit2.GitError)
+
+
 def _check_tag(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]) -> Finding:
+    """One version tag's finding; a tag that cannot even be read fails alone."""
+    try:
+        return _check_tag_fields(store, ref, tag_id, allowed)
+    except _UNREADABLE as exc:
+        text = exc.message if isinstance(exc, RegistryError) else f"{type(exc).__name__}: {exc}"
+        return Finding(ref.removeprefix(TAG_PREFIX), False, f"cannot be checked: {text}")
+
+
+def _signature_bytes(field: str | None) -> bytes | None:
+    """The raw capsule signature of a tag's ``signature:`` field; None when absent or not base64."""
+    if not field:
+        return None
+    try:
+        return base64.b64decode(field, validate=True)
+    except ValueError:
+        return None
+
+
+def _check_tag_fields(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]) -> Finding:
     name = ref.removeprefix(TAG_PREFIX)
     try:
         published = read_published(store, ref, tag_id)
@@ -60,9 +87,11 @@ def _check_tag(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]
         digest = capsule_content_digest(doc.document)
         if digest.hex() != published.fields.get("content-hash"):
             return Finding(name, False, "content hash mismatch")
-        sig = published.fields.get("signature")
+        sig = _signature_bytes(published.fields.get("signature"))
+        if sig is None:
+            return Finding(name, False, "capsule signature field is missing or not base64")
         key = next((PublicKey(raw) for raw, p in allowed.items() if p == principal), None)
-        if not sig or key is None or not key.verify_raw(base64.b64decode(sig), digest):
+        if key is None or not key.verify_raw(sig, digest):
             return Finding(name, False, "capsule signature does not verify over the content hash")
     return Finding(name, True, f"signed by {principal}, digest {published.digest}")
 
@@ -70,7 +99,8 @@ def _check_tag(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]
 def verify_store(
     store: Store, *, only: str | None = None, trusted: Mapping[bytes, str] | None = None
 ) -> list[Finding]:
-    """One finding per version tag (or just ``only``), and one per untagged version."""
+    """One finding per version tag (or just ``only``), one per untagged version, and one per
+    version that ``main``'s history holds with two contents."""
     head = store.head()
     allowed = dict(trusted) if trusted is not None else policy_at(store, head).allowed_keys()
     refs = {**store.refs_under(CONTRACT_TAGS), **store.refs_under(CAPSULE_TAGS)}
@@ -90,4 +120,6 @@ def verify_store(
                     "accepted on main but not tagged: run 'registry tag-missing STORE'",
                 )
             )
+        for r in replacements(store):
+            findings.append(Finding(f"contracts/{r.name}/{r.version}", False, r.message()))
     return findings

@@ -18,10 +18,12 @@ import pygit2
 from registry.errors import RegistryError
 from registry.gate.evaluate import evaluate
 from registry.gate.verdict import Verdict
-from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, MAIN
+from registry.git.refs import MAIN
 from registry.git.store import Store
+from registry.hooks.ref_policy import BRANCHES, branch_blockers, ref_problem
 from registry.problems import Code, Problem
 from registry.settings import Settings
+from registry.text import diagnostic_lines, printable
 from registry.write.landing import OnLanded, land_pending
 
 ZERO = "0" * 40
@@ -57,36 +59,40 @@ def push_options(env: Mapping[str, str]) -> list[str]:
     return [env.get(f"GIT_PUSH_OPTION_{i}", "") for i in range(count)]
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal branch's verdict, and the problems that refuse the branch itself."""
+
+    verdict: Verdict
+    blockers: tuple[Problem, ...]
+
+
 @dataclass
 class PushDecision:
     problems: list[Problem]
     verdicts: dict[str, Verdict]
-    proposals: dict[str, Verdict]
+    proposals: dict[str, Proposal]
 
     @property
     def refused(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
+        return any(p.severity == "error" for p in self.problems) or any(
+            p.blockers for p in self.proposals.values()
+        )
 
 
 def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
-    """Judge every update of a push; the gate for ``main``, immutability for version tags."""
+    """Judge every update of a push by the rule of ``registry.hooks.ref_policy``.
+
+    ``main`` goes through the gate; proposal branches are judged against their merge-base
+    with ``main`` and refused only for what no branch may hold; every other ref is refused.
+    """
     decision = PushDecision([], {}, {})
     main = store.head()
     for u in updates:
-        if u.ref.startswith((CONTRACT_TAGS, CAPSULE_TAGS)):
-            what = "deleted" if u.deleted else "moved" if not u.created else "created by a push"
-            decision.problems.append(
-                Problem(
-                    Code.REF_IMMUTABLE,
-                    f"version tags are never {what}: the registry creates them when a version "
-                    "lands on main; push the change to main instead",
-                    file=u.ref,
-                )
-            )
+        problem = ref_problem(u.ref, created=u.created, deleted=u.deleted)
+        if problem is not None:
+            decision.problems.append(problem)
         elif u.ref == MAIN:
-            if u.deleted:
-                decision.problems.append(Problem(Code.REF_IMMUTABLE, "main cannot be deleted", file=u.ref))
-                continue
             old = None if u.created else pygit2.Oid(hex=u.old)
             new = pygit2.Oid(hex=u.new)
             if old is not None and old != new and not store.repo.descendant_of(new, old):
@@ -101,23 +107,49 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             verdict = evaluate(store, old, new)
             decision.verdicts[u.ref] = verdict
             decision.problems.extend(verdict.problems)
-        elif u.ref.startswith("refs/heads/") and not u.deleted and main is not None:
+        elif not u.deleted:  # a proposal branch; deleting one is the author's call
             new = pygit2.Oid(hex=u.new)
-            base = store.repo.merge_base(main, new) or main
-            # A proposal is judged against main but never refused: authors see the verdict early.
-            decision.proposals[u.ref] = evaluate(store, base, new, check_signatures=False)
+            base = (store.repo.merge_base(main, new) or main) if main is not None else None
+            verdict = evaluate(store, base, new, check_signatures=False)
+            decision.proposals[u.ref] = Proposal(verdict, branch_blockers(verdict))
     return decision
 
 
 def _say(lines: Iterable[str], out: TextIO) -> None:
+    """Print ``remote:`` lines; each is made printable, so pushed names cannot forge lines."""
     for line in lines:
-        print(line, file=out)
+        print(printable(line), file=out)
+
+
+def _mark(p: Problem) -> str:
+    return f"  {'✗' if p.severity == 'error' else '!'} {p.render()}"
 
 
 def _report(verdict: Verdict) -> list[str]:
-    lines = [f"  {'✗' if p.severity == 'error' else '!'} {p.render()}" for p in verdict.problems]
+    lines = [_mark(p) for p in verdict.problems]
     lines += [f"  + {v.tag_name} (new version)" for v in verdict.versions]
     return lines
+
+
+def _proposal(ref: str, proposal: Proposal, fate: str) -> list[str]:
+    """What happened to a proposal branch, in words that match it: ``fate`` is the push's."""
+    name = ref.removeprefix(BRANCHES)
+    verdict = proposal.verdict
+    if proposal.blockers:
+        rest = [p for p in verdict.problems if p not in proposal.blockers]
+        lines = [
+            f"registry: proposal {name} refused: every branch keeps the store's layout, names, "
+            "file modes and limits",
+            *(_mark(p) for p in proposal.blockers),
+        ]
+        return lines + (["  on main it would also be refused for:", *map(_mark, rest)] if rest else [])
+    landed = {
+        "refused": "not pushed: the push is refused",
+        "dry-run": "would be accepted as a proposal (dry run)",
+        "landed": "accepted as a proposal",
+    }[fate]
+    on_main = "on main it would be refused:" if verdict.errors else "on main it would be accepted"
+    return [f"registry: proposal {name} {landed}; {on_main}", *_report(verdict)]
 
 
 def pre_receive(
@@ -134,7 +166,8 @@ def pre_receive(
         store = store or Store.open_from_env()
         decision = decide(store, parse_updates(stdin))
     except RegistryError as exc:
-        _say(["registry: push refused", f"  ✗ {exc.diagnostics()}"], out)
+        first, *rest = diagnostic_lines(exc)
+        _say(["registry: push refused", f"  ✗ {first}", *(f"  {line}" for line in rest)], out)
         return 1
     except Exception as exc:  # a hook must refuse safely, never leave a traceback
         _say(
@@ -146,19 +179,22 @@ def pre_receive(
             out,
         )
         return 1
-    for ref, verdict in decision.proposals.items():
-        state = "would be accepted" if verdict.accepted else "would be refused on main"
-        _say([f"registry: proposal {ref.removeprefix('refs/heads/')} {state}", *_report(verdict)], out)
+    dry_run = DRY_RUN in push_options(environ)
+    fate = "refused" if decision.refused else "dry-run" if dry_run else "landed"
+    for ref, proposal in decision.proposals.items():
+        _say(_proposal(ref, proposal, fate), out)
     if decision.refused:
-        errors = [p for p in decision.problems if p.severity == "error"]
-        _say([f"registry: push refused ({len(errors)} problem{'s' if len(errors) != 1 else ''}):"], out)
-        _say([f"  ✗ {p.render()}" for p in decision.problems], out)
+        count = sum(p.severity == "error" for p in decision.problems)
+        count += sum(len(p.blockers) for p in decision.proposals.values())
+        _say([f"registry: push refused ({count} problem{'s' if count != 1 else ''}):"], out)
+        _say([_mark(p) for p in decision.problems], out)
         _say(["  nothing was changed; fix the problems above and push again"], out)
         return 1
     for verdict in decision.verdicts.values():
         if verdict.problems or verdict.versions:
-            _say(["registry: accepted", *_report(verdict)], out)
-    if DRY_RUN in push_options(environ):
+            head = "registry: main would accept this push (dry run)" if dry_run else "registry: accepted"
+            _say([head, *_report(verdict)], out)
+    if dry_run:
         _say(["registry: dry run: the gate accepts this push; nothing was changed"], out)
         return 1
     return 0
@@ -193,7 +229,11 @@ def post_receive(
             )
             _say([f"registry: tagged {v.version.tag_name}" for v in landing.versions], out)
     except Exception as exc:  # loud, and repairable: the push itself is already accepted
-        message = exc.diagnostics() if isinstance(exc, RegistryError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            "; ".join(line.strip() for line in diagnostic_lines(exc))
+            if isinstance(exc, RegistryError)
+            else f"{type(exc).__name__}: {exc}"
+        )
         _say(
             [
                 f"registry: ERROR: versions of this push were not tagged: {message}",
