@@ -58,8 +58,7 @@ def judge_contract(ctx: Context, name: str) -> None:
     by_version = {v: p for p in published if (v := _parse_version(p.version)) is not None}
     new_version = contract_version(doc)
     digest = new_version.digest
-    mode = Mode.parse(doc.compatibility or ctx.policy.default_compatibility)
-    lint_policy = Policy.parse(doc.policy or ctx.policy.default_policy)
+    mode, lint_policy = ctx.policy.lint_settings(doc.compatibility, doc.policy)
     lower = sorted(v for v in by_version if v < version)
     if version in by_version:
         same = by_version[version]

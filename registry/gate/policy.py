@@ -17,7 +17,7 @@ import yaml
 
 from registry.errors import InvalidInput, ValidationFailed
 from registry.git.store import Store
-from registry.lint.modes import Mode
+from registry.lint.modes import Mode, Policy
 from registry.model import Limits
 from registry.problems import Code, Problem
 from registry.trust.signers import Signer, allowed_keys
@@ -52,6 +52,14 @@ class StorePolicy:
 
     def signer(self, principal: str) -> Signer | None:
         return next((s for s in self.signers if s.principal == principal), None)
+
+    def lint_settings(self, compatibility: str | None, policy: str | None) -> tuple[Mode, Policy]:
+        """A contract's compatibility mode and lint policy: its own ``contract.yaml`` settings,
+        else the store's defaults."""
+        return (
+            Mode.parse(compatibility or self.default_compatibility),
+            Policy.parse(policy or self.default_policy),
+        )
 
     def to_yaml(self) -> str:
         doc: dict[str, Any] = {

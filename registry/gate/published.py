@@ -32,14 +32,6 @@ def capsule_id(tenant: str, name: str) -> str:
     return str(uuid.uuid5(CAPSULE_ID_NAMESPACE, f"{tenant}/{name}"))
 
 
-def contract_tag(name: str, version: str) -> str:
-    return f"{CONTRACT_TAGS}{name}/{version}"
-
-
-def capsule_tag(tenant: str, name: str, version: int) -> str:
-    return f"{CAPSULE_TAGS}{tenant}/{name}/{version}"
-
-
 @dataclass(frozen=True)
 class NewVersion:
     """A version a change introduces, with what its tag will say."""

@@ -47,7 +47,6 @@ class Snapshot:
 
     def __init__(self, repo: pygit2.Repository, commit: pygit2.Oid | None) -> None:
         self.repo = repo
-        self.commit_id = commit
         self.tree: pygit2.Tree | None = repo[commit].peel(pygit2.Tree) if commit is not None else None
 
     def _entry(self, path: str) -> pygit2.Object | None:

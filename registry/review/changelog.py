@@ -9,7 +9,7 @@ from registry.errors import NotFound
 from registry.gate.policy import policy_at
 from registry.gate.published import contract_versions
 from registry.git.store import Store
-from registry.lint import CompatReport, Mode, Policy, check, render_changelog
+from registry.lint import CompatReport, check, render_changelog
 from registry.model import contract_name
 from registry.validate import load_yaml
 
@@ -27,8 +27,7 @@ def contract_changelog(store: Store, name: str) -> str:
         schemas.append(json.loads(text) if text else {})
     meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
     meta = load_yaml(meta_text, limits=policy.limits) or {}
-    mode = Mode.parse(meta.get("compatibility") or policy.default_compatibility)
-    lint_policy = Policy.parse(meta.get("policy") or policy.default_policy)
+    mode, lint_policy = policy.lint_settings(meta.get("compatibility"), meta.get("policy"))
     entries: list[tuple[str, str | None, CompatReport]] = []
     for i, p in enumerate(published):
         if i == 0:

@@ -212,3 +212,36 @@ def test_the_gitlab_job_is_valid_yaml_and_runs_the_script() -> None:
     artifacts = job["artifacts"]
     assert artifacts["when"] == "always" and artifacts["expose_as"]
     assert set(artifacts["paths"]) == {"review.md", "review.json"}
+
+
+# A registry whose review crashes on an unexpected error: the real CLI, with a bug planted.
+_BROKEN_REGISTRY = """
+import sys
+import registry.cli.review_cmd as review_cmd
+from registry.cli import main
+
+def broken(*args, **kwargs):
+    raise RuntimeError("planted bug")
+
+review_cmd.review = broken
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_internal_error_fails_the_job_loudly_with_no_verdict(work: Path, tmp_path: Path) -> None:
+    change(work, "1.1.0", add_note)
+    broken = tmp_path / "broken_registry.py"
+    broken.write_text(_BROKEN_REGISTRY)
+    direct = subprocess.run(
+        [sys.executable, str(broken), "review", "origin/main", "HEAD"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 3
+    assert "internal error: RuntimeError: planted bug" in direct.stderr and "Traceback" not in direct.stderr
+    out = run_script(work, REGISTRY=f"{sys.executable} {broken}")
+    assert out.returncode == 3
+    report = (work / "review.md").read_text()
+    assert "could not run" in report and "INTERNAL ERROR" in report and "planted bug" in report
+    assert "accept" not in report.lower() and "refuse" not in report.lower()
