@@ -3,6 +3,9 @@
 Two schemas with 10,000 properties and a 50-deep nested chain, differing in a few
 hundred places, are diffed and checked; the figures are set against a baseline taken in
 the same run: serialising both schemas with ``json.dumps`` and walking both trees once.
+``check`` also searches for a witness of each break, within its own time budget (0.2 s),
+so it is shown with and without that search. The diff is then timed at other sizes: its
+ratio to the baseline should stay flat (linear in the schemas' size).
 Prints milliseconds (best of N); asserts nothing about timing.
 
     .venv/bin/python bench/bench_lint.py
@@ -23,9 +26,9 @@ DEPTH = 50
 ROUNDS = 5
 
 
-def build() -> dict[str, Any]:
+def build(properties: int = PROPERTIES) -> dict[str, Any]:
     props: dict[str, Any] = {}
-    for i in range(PROPERTIES):
+    for i in range(properties):
         kind = i % 4
         if kind == 0:
             props[f"p{i}"] = {"type": "integer", "minimum": 0, "maximum": 1000 + i}
@@ -43,17 +46,17 @@ def build() -> dict[str, Any]:
             "required": ["v"],
         }
     props["chain"] = chain
-    return {"type": "object", "properties": props, "required": [f"p{i}" for i in range(0, PROPERTIES, 10)]}
+    return {"type": "object", "properties": props, "required": [f"p{i}" for i in range(0, properties, 10)]}
 
 
-def mutate(schema: dict[str, Any]) -> dict[str, Any]:
+def mutate(schema: dict[str, Any], properties: int = PROPERTIES) -> dict[str, Any]:
     new = copy.deepcopy(schema)
     props = new["properties"]
-    for i in range(0, PROPERTIES, 100):
+    for i in range(0, properties, 100):
         props[f"p{i}"]["maximum"] = 10  # tightened
-    for i in range(1, PROPERTIES, 250):
+    for i in range(1, properties, 250):
         props[f"p{i}"]["type"] = ["string", "null"]  # widened
-    for i in range(2, PROPERTIES, 500):
+    for i in range(2, properties, 500):
         del props[f"p{i}"]
     for i in range(100):
         props[f"extra{i}"] = {"type": "boolean"}
@@ -96,6 +99,9 @@ def main() -> None:
         "diff (lenient)": best(lambda: diff(old, new)),
         "diff (strict)": best(lambda: diff(old, new, policy=Policy.STRICT)),
         "diff identical copy": best(lambda: diff(old, same)),
+        "check BACKWARD, no witness search": best(
+            lambda: check([("1.0.0", old)], new, mode=Mode.BACKWARD, witness_budget=0)
+        ),
         "check BACKWARD": best(lambda: check([("1.0.0", old)], new, mode=Mode.BACKWARD)),
         "check FULL_TRANSITIVE x3": best(
             lambda: check([("1.0.0", old), ("1.1.0", old), ("1.2.0", old)], new, mode=Mode.FULL_TRANSITIVE)
@@ -108,6 +114,13 @@ def main() -> None:
     print(f"{'baseline (json.dumps + tree walk, both)':42} {baseline:9.1f} ms   1.0x")
     for name, ms in figures.items():
         print(f"{name:42} {ms:9.1f} ms {ms / baseline:6.1f}x")
+    print("diff (lenient) by size, against the baseline at that size:")
+    for size in (2_500, 5_000, 10_000, 20_000):
+        small = build(size)
+        changed = mutate(small, size)
+        base = best(lambda a=small, b=changed: (json.dumps(a), json.dumps(b), walk(a), walk(b)))
+        ms = best(lambda a=small, b=changed: diff(a, b))
+        print(f"  {size:6} properties {ms:9.1f} ms {ms / base:6.1f}x")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from registry.lint.change import Change
 from registry.lint.disjoint import empty
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
-from registry.lint.normal import canonical, flatten
+from registry.lint.normal import canonical, flatten, plainly_same
 from registry.lint.pair import TRUE_PTR, Pair, presence, subject
 from registry.lint.refs import ANNOTATIONS, STRUCTURAL, Document, Resolved, is_false
 
@@ -218,7 +218,7 @@ class Engine:
         return result
 
     def _plainly_equal(self, old: Any, new: Any) -> bool:
-        return self.old_doc.ref_free(old) and self.new_doc.ref_free(new) and _same(old, new)
+        return plainly_same(old, new)
 
     def _compare(self, r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
         old, new = r_old.schema, r_new.schema
@@ -271,7 +271,7 @@ def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]
 
 
 # Keywords that can make a schema accept nothing without being ``false``.
-_MAYBE_EMPTY = frozenset({"allOf", "type", "enum", "const"})
+_MAYBE_EMPTY = frozenset({"allOf", "oneOf", "type", "enum", "const"})
 
 
 def _vacuous(pair: Pair) -> list[Change]:

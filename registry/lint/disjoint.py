@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from registry.lint.normal import canonical
-from registry.lint.refs import is_false
+from registry.lint.refs import is_false, is_trivially_true
 
 Resolve = Callable[[Any], Any]  # follows ``$ref`` in the document a schema comes from
 ALL_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
@@ -84,10 +84,11 @@ def empty(schema: Any, resolve: Resolve) -> bool:
     allowed = values(schema)
     if allowed is not None and not any(_admitted(v, types(schema)) for v in allowed.values()):
         return True
-    conjuncts = [
-        schema,
-        *(resolve(b) for b in schema.get("allOf", []) if isinstance(schema.get("allOf"), list)),
-    ]
+    branches = schema.get("oneOf")
+    if isinstance(branches, list) and sum(1 for b in branches if is_trivially_true(resolve(b))) > 1:
+        return True  # every instance matches two branches
+    members = schema.get("allOf")
+    conjuncts = [schema, *(resolve(b) for b in (members if isinstance(members, list) else []))]
     return any(disjoint(a, b, resolve, resolve) for n, a in enumerate(conjuncts) for b in conjuncts[n + 1 :])
 
 

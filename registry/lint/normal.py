@@ -40,6 +40,21 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
+def plainly_same(a: Any, b: Any) -> bool:
+    """Whether two subschemas are spelled the same and refer to nothing, so mean the same.
+
+    ``==`` alone says 1 == 1.0 == true; ``repr`` tells them apart (and is much faster than
+    a canonical JSON text). A different key order reads as different: then the engine
+    compares them in full, which is slower but no less right. Any reference below (even a
+    name merely ending in "Ref") also sends them the long way, since the two documents
+    may resolve it differently.
+    """
+    if a != b:
+        return False
+    text = repr(a)
+    return text == repr(b) and "Ref'" not in text and "$ref'" not in text
+
+
 def effective(keyword: str, members: list[Any]) -> list[int]:
     """Indexes of the members that count: for allOf and anyOf a repeated member counts once
     and, in allOf, a member accepting everything not at all. oneOf keeps every member: two

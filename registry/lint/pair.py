@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry.lint.change import Change, collapse
 from registry.lint.kinds import ChangeKind
+from registry.lint.normal import plainly_same
 from registry.lint.refs import Resolved, join
 
 if TYPE_CHECKING:
@@ -108,6 +109,13 @@ class Pair:
     def compare(self, old: Located, new: Located, path: str) -> list[Change]:
         """Compare two located subschemas; ``path`` is where changes are reported."""
         return self.engine.compare(old[0], old[1], new[0], new[1], path)
+
+    def compare_member(self, keyword: str, name: str | int, path: str) -> list[Change]:
+        """Compare the subschemas both sides hold at ``keyword``/``name``; equal ones cost little."""
+        old, new = self.old.get(keyword), self.new.get(keyword)
+        if isinstance(old, dict) and isinstance(new, dict) and plainly_same(old.get(name), new.get(name)):
+            return []
+        return self.compare(self.old_at(keyword, name), self.new_at(keyword, name), path)
 
     def within(self, old: Located, new: Located, path: str) -> tuple[bool, bool]:
         """(new ⊇ old, old ⊇ new) as far as the engine can tell: BACKWARD and FORWARD."""

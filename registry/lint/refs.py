@@ -92,7 +92,7 @@ MAX_INTEGER = 10**1000
 
 
 class Document:
-    """One schema document: resolves its references and knows which subtrees hold any.
+    """One schema document: resolves its references (to pointers, anchors and ids).
 
     Reading it enforces the bounds above with :class:`~registry.errors.LimitExceeded`
     (``schema.depth``, ``schema.number``), so the engine's recursion stays bounded.
@@ -102,7 +102,6 @@ class Document:
         self.root = root
         self._anchors: dict[str, str] = {}
         self._ids: dict[str, str] = {}
-        self._clean: set[int] = set()
         self._path: list[str] = []
         self._index(root, 0, 0, _SCHEMA)
 
@@ -154,16 +153,7 @@ class Document:
                     path.pop()
                 elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
                     raise _too_big(f"{self._pointer()}/{i}")
-        if not has_ref:
-            self._clean.add(id(node))
         return has_ref
-
-    def ref_free(self, node: Any) -> bool:
-        """Whether ``node`` is a value of this document with no reference anywhere below it.
-
-        Values made up during resolution are not known here, so they never count as ref-free.
-        """
-        return not isinstance(node, dict | list) or id(node) in self._clean
 
     def lookup(self, pointer: str) -> Any:
         node = self.root

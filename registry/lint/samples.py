@@ -111,7 +111,7 @@ class Samples:
         base = {name: self.minimal(props.get(name, True), depth + 1) for name in required}
         found = [base]
         for name, sub in list(props.items())[:20]:
-            for value in self.values(sub, depth + 1)[:3]:
+            for value in self.values(sub, depth + 1)[:_PER_TYPE]:
                 found.append({**base, name: value})
         return found
 
@@ -129,9 +129,8 @@ def _numbers(schema: dict, *, integer: bool) -> list[Any]:
     factor = number(schema.get("multipleOf"))
     if factor:
         found += [factor, factor * 2, 0]
-    found += [0, 1, -1, 10**6]
-    if not integer:
-        found += [0.5, -1.5]
+    found += [0, 1] if integer else [0.5, 0, 1]
+    found += [-1, 10**6] if integer else [-1.5, -1, 10**6]
     if integer:
         found = [v for v in found if isinstance(v, int) or float(v).is_integer()]
     return found[: _PER_TYPE * 2]
@@ -150,10 +149,14 @@ def _strings(schema: dict) -> list[Any]:
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
         # The pattern's literal characters often spell a matching string ("^ab+$" → "ab").
-        literal = _META.sub("", pattern)[:200]
-        found += [literal, literal[:1]]
+        found += [literal(pattern), literal(pattern)[:1]]
     found += ["", "0", "abc", "2024-01-02", "a@example.com"]
     return found
+
+
+def literal(pattern: str) -> str:
+    """The pattern's literal characters, which often spell a matching string ("^ab+$" → "ab")."""
+    return _META.sub("", pattern)[:200]
 
 
 def _unique(values: list[Any]) -> list[Any]:

@@ -24,8 +24,8 @@ from registry.errors import LimitExceeded
 from registry.lint import patterns
 from registry.lint.change import Change
 from registry.lint.modes import Mode
-from registry.lint.refs import Document
-from registry.lint.samples import GENERIC, Samples
+from registry.lint.refs import Document, escape
+from registry.lint.samples import GENERIC, Samples, literal
 
 Direction = Literal["backward", "forward"]
 #: Time the search may take for one change, and for all changes of one check, in seconds.
@@ -106,6 +106,12 @@ def _steps(path: str) -> list[str | int] | None:
         elif token in ("prefixItems", "items") and following is not None and following.isdigit():
             steps.append(int(following))
             i += 2
+        elif token == "patternProperties" and following is not None:
+            steps.append(literal(following) or "x")
+            i += 2
+        elif token in ("additionalProperties", "unevaluatedProperties"):
+            steps.append("extra")
+            i += 1
         elif token in ("items", "additionalItems", "unevaluatedItems", "contains"):
             steps.append(0)
             i += 1
@@ -114,6 +120,36 @@ def _steps(path: str) -> list[str | int] | None:
         else:
             break
     return steps
+
+
+_DEFS = ("$defs", "definitions")
+
+
+def _outside_defs(samples: Samples, schema: Any, path: str) -> str:
+    """A path into ``$defs`` turned into the path of a place that refers to that definition.
+
+    Searched breadth-first through properties and items, a few hundred schemas at most.
+    """
+    tokens = path.split("/")
+    if len(tokens) < 3 or tokens[1] not in _DEFS:
+        return path
+    target, rest = "#" + "/".join(tokens[:3]), "/".join(tokens[3:])
+    queue: list[tuple[Any, str]] = [(schema, "")]
+    for n in range(300):
+        if n >= len(queue):
+            break
+        node, where = queue[n]
+        if isinstance(node, dict) and node.get("$ref") == target:
+            return f"{where}/{rest}" if rest else where
+        node = samples.resolve(node)
+        if not isinstance(node, dict):
+            continue
+        props = node.get("properties")
+        if isinstance(props, dict):
+            queue += [(sub, f"{where}/properties/{escape(name)}") for name, sub in props.items()]
+        if isinstance(node.get("items"), dict):
+            queue.append((node["items"], f"{where}/items"))
+    return path
 
 
 def _place(instance: Any, steps: list[str | int], value: Any) -> Any:
@@ -132,6 +168,13 @@ def _place(instance: Any, steps: list[str | int], value: Any) -> Any:
     return obj
 
 
+def _matches(pattern: str, name: str) -> bool:
+    try:
+        return patterns.search(pattern, name)
+    except LimitExceeded:
+        return False
+
+
 def _subschema(samples: Samples, schema: Any, steps: list[str | int]) -> Any:
     """The schema applying at ``steps`` of an instance (``true`` where it cannot be told)."""
     for step in steps:
@@ -141,7 +184,15 @@ def _subschema(samples: Samples, schema: Any, steps: list[str | int]) -> Any:
         if isinstance(step, str):
             props = schema.get("properties")
             extra = schema.get("additionalProperties", True)
-            schema = props[step] if isinstance(props, dict) and step in props else extra
+            matching = schema.get("patternProperties")
+            if isinstance(props, dict) and step in props:
+                schema = props[step]
+            elif isinstance(matching, dict) and (
+                hits := [s for p, s in matching.items() if _matches(p, step)]
+            ):
+                schema = hits[0]
+            else:
+                schema = extra
         else:
             prefix = schema.get("prefixItems", schema.get("items"))
             if isinstance(prefix, list) and step < len(prefix):
@@ -165,7 +216,7 @@ def search(
     except (LimitExceeded, exceptions.SchemaError):
         return Witness(direction, False)
     base = samples[0].minimal(accepting)
-    steps = _steps(path) or []
+    steps = _steps(_outside_defs(samples[1], rejecting, path))
     tried: set[str] = set()
     for candidate in _candidates(samples, accepting, rejecting, base, steps):
         if time.perf_counter() > deadline:
