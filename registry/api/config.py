@@ -1,0 +1,30 @@
+"""What the HTTP door is given: one typed object, built at the edge by ``registry serve``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from registry.git.store import Identity
+from registry.trust.sshsig import SigningKey
+
+if TYPE_CHECKING:
+    from registry.auth.authenticator import Authenticator
+    from registry.index.live import LiveIndex
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """The store the API serves, the index it reads, who may call it, and the key it writes with.
+
+    ``key`` is None for a server that cannot write (its store has no registry key): writes
+    then answer as refused, and reads work as usual.
+    """
+
+    store_path: Path
+    index: LiveIndex
+    authenticator: Authenticator
+    key: SigningKey | None
+    identity: Identity = Identity()
+    dev: bool = False
