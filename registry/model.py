@@ -14,6 +14,7 @@ from typing import NewType
 import semver
 
 from registry.errors import InvalidName
+from registry.git.refs import check_ref_format
 
 ContractName = NewType("ContractName", str)
 Tenant = NewType("Tenant", str)
@@ -39,6 +40,19 @@ def _no_dots_only(kind: str, value: str) -> None:
         )
 
 
+def _ref_safe(kind: str, value: str) -> None:
+    """Refuse a name or version git could not store in a tag ref (git-check-ref-format(1))."""
+    reason = check_ref_format(value, allow_onelevel=True)
+    if reason is not None:
+        raise InvalidName(
+            f"{kind} {value!r} breaks git's ref-name rules: {reason}",
+            hint=f"a {kind} is part of a version tag's name, so git's ref-name rules apply "
+            "(git check-ref-format): no part may end in '.lock' or start with '.', and '..', '@{', "
+            "spaces, control characters and ~ ^ : ? * [ \\ are refused; rename it "
+            "(e.g. 'foo.lock' -> 'foo-lock')",
+        )
+
+
 def contract_name(value: str) -> ContractName:
     """Check a contract name: letters, digits, '.', '_', '-', at most 128, no '/' or '..'."""
     if not isinstance(value, str) or not _CONTRACT_NAME.match(value):
@@ -48,6 +62,7 @@ def contract_name(value: str) -> ContractName:
             "(at most 128 characters, no '/')",
         )
     _no_dots_only("contract name", value)
+    _ref_safe("contract name", value)
     return ContractName(value)
 
 
@@ -59,6 +74,7 @@ def tenant(value: str) -> Tenant:
             hint="use lower-case letters, digits, '_' and '-', starting with a letter or digit "
             "(at most 63 characters)",
         )
+    _ref_safe("tenant", value)
     return Tenant(value)
 
 
@@ -71,6 +87,7 @@ def capsule_name(value: str) -> CapsuleName:
             "(2 to 255 characters)",
         )
     _no_dots_only("capsule name", value)
+    _ref_safe("capsule name", value)
     return CapsuleName(value)
 
 
@@ -110,6 +127,7 @@ class ContractVersion:
                 hint="write MAJOR.MINOR.PATCH, for example 1.0.0 (a leading 'v' and missing parts "
                 "are accepted as zeros)",
             )
+        _ref_safe("version", text)
         norm = f"{m['major']}.{m['minor'] or 0}.{m['patch'] or 0}{m['rest']}"
         try:
             parsed = semver.Version.parse(norm)
@@ -155,3 +173,5 @@ class Limits:
     max_schema_bytes: int = 524_288
     max_yaml_aliases: int = 50
     max_yaml_depth: int = 64
+    max_yaml_nodes: int = 100_000
+    max_files: int = 10_000

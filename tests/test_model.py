@@ -62,3 +62,20 @@ def test_tenant_and_capsule_names() -> None:
     for bad_capsule in ("x", "-x-", "a..b", "a/b"):
         with pytest.raises(InvalidName):
             capsule_name(bad_capsule)
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (contract_name, "foo.lock"),
+        (capsule_name, "inv.lock"),
+        (ContractVersion.parse, "1.0.1-x.lock"),
+        (ContractVersion.parse, "1.0.0+build.lock"),
+    ],
+    ids=["contract", "capsule", "prerelease", "build"],
+)
+def test_names_and_versions_git_cannot_store_as_refs_are_refused(check, value: str) -> None:
+    with pytest.raises(InvalidName) as info:
+        check(value)
+    text = info.value.diagnostics()
+    assert "ref-name rules" in text and "'.lock'" in text and "git check-ref-format" in text
