@@ -58,3 +58,47 @@ def test_changelog_lists_versions_newest_first() -> None:
     assert "- property 'phone' added (`/properties/phone`)" in out
     assert "First version." in out
     assert "### Breaking" in out.split("## 1.1.0")[0]
+
+
+NULLABLE = {"type": "object", "properties": {"runId": {"type": ["string", "null"]}}}
+NOT_NULL = {"type": "object", "properties": {"runId": {"type": "string"}}}
+WITNESS = 'for example {"runId": null} was valid and is now rejected'
+
+
+def test_every_renderer_shows_the_witness_of_a_break() -> None:
+    report = check([("1.0.0", NULLABLE)], NOT_NULL)
+    (change,) = report.breaking
+    assert change.witness_text == WITNESS
+    assert change.explain() == f"property 'runId' type changed from string or null to string; {WITNESS}"
+    assert f"     {WITNESS}" in render_text(report).splitlines()
+    body = render_json(report)
+    assert body["breaking"][0]["witness"] == {"runId": None}
+    assert body["breaking"][0]["witnessText"] == WITNESS
+    assert body["changes"][0]["witnessText"] == WITNESS
+    assert WITNESS in render_markdown(report)
+    assert WITNESS in render_github(report)
+    assert WITNESS in render_changelog([("2.0.0", "1.0.0", report)], title="x")
+
+
+def test_forward_witness_reads_the_other_way() -> None:
+    report = check([("1.0.0", NOT_NULL)], NULLABLE, mode=Mode.FORWARD)
+    (change,) = report.breaking
+    assert change.witness_text == 'for example {"runId": null} is now valid and the old schema rejects it'
+
+
+def test_no_example_found_is_said() -> None:
+    old, new = {"type": "string", "pattern": "^[a-f]{8}$"}, {"type": "string", "pattern": "^[0-9]{8}$"}
+    (change,) = check([("1.0.0", old)], new).breaking
+    assert change.witness_text == "no example found"
+    assert "no example found" in render_text(check([("1.0.0", old)], new))
+
+
+def test_compatible_changes_carry_no_witness() -> None:
+    report = check([("1.0.0", NOT_NULL)], NULLABLE)
+    assert report.compatible and all(c.witness is None and c.witness_text == "" for c in report.changes)
+    assert render_json(report)["changes"][0]["witness"] is None
+
+
+def test_no_search_when_the_budget_is_zero() -> None:
+    (change,) = check([("1.0.0", NULLABLE)], NOT_NULL, witness_budget=0).breaking
+    assert change.witness is None and change.explain() == change.message
