@@ -44,6 +44,7 @@ class Code(StrEnum):
     YAML_EXPANSION = "yaml.expansion"
     YAML_DUPLICATE_KEY = "yaml.duplicate_key"
     YAML_KEY_TYPE = "yaml.key_type"
+    YAML_VALUE_TYPE = "yaml.value_type"
     JSON_SYNTAX = "json.syntax"
     JSON_DEPTH = "json.depth"
     JSON_DUPLICATE_KEY = "json.duplicate_key"

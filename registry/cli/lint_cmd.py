@@ -1,7 +1,9 @@
 """``registry lint compare``: the old ``contract-linter compare`` as a sub-command.
 
 Exit 0 when compatible and well versioned, 1 on breaking changes (without version flags)
-or a wrong bump (with them), 2 when an input cannot be read.
+or a wrong bump (with them), 2 when an input cannot be read. Inputs are read as the gate
+reads a contract's ``schema.json``: duplicate keys, NaN, numbers and nesting past the
+limits, and anything that is not a valid JSON Schema are bad input, never a finding.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from registry.errors import InvalidInput, InvalidName
+from registry.errors import InvalidInput, InvalidName, ValidationFailed
 from registry.lint import (
     Mode,
     Policy,
@@ -23,7 +25,8 @@ from registry.lint import (
     render_text,
     version_verdict,
 )
-from registry.model import ContractVersion
+from registry.model import ContractVersion, Limits
+from registry.validate import load_json, validate_json_schema
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -47,20 +50,32 @@ def register(subparsers: Any) -> None:
 
 
 def _load(path: str) -> Any:
+    """A schema file read and checked as the gate checks ``schema.json``; InvalidInput otherwise."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InvalidInput(
             f"{path}: no such file", hint="check the path given to --current/--proposed"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InvalidInput(f"{path}: cannot be read: {exc}") from None
+    limits = Limits()
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"{path} is not valid JSON: {exc}", hint="a contract schema is a JSON document"
-        ) from None
+        schema = load_json(data, limits=limits, max_bytes=limits.max_schema_bytes)
+    except ValidationFailed as exc:
+        raise _bad_input(f"{path} is not valid JSON", exc.problems) from None
+    problems = [p for p in validate_json_schema(schema) if p.severity == "error"]
+    if problems:
+        raise _bad_input(f"{path} is not a valid JSON Schema", problems)
+    return schema
+
+
+def _bad_input(what: str, problems: Any) -> InvalidInput:
+    found = "; ".join(p.render() for p in problems)
+    return InvalidInput(
+        f"{what}: {found}",
+        hint="a contract schema is a JSON Schema document; the gate refuses this file as schema.json too",
+    )
 
 
 def _version(text: str | None) -> str | None:

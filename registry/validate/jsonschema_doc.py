@@ -58,6 +58,12 @@ _NAMED = frozenset(
 )
 
 
+#: Subschemas nested deeper than this are refused (``properties`` inside ``properties`` counts
+#: one level each): real contracts stay far below, and validators and the linter recurse
+#: once per level. The linter holds the same bound.
+MAX_SCHEMA_DEPTH = 64
+
+
 def dialect(schema: Any) -> type[Validator] | None:
     """The validator class for the schema's ``$schema``, draft 2020-12 when absent, None when unknown."""
     if not isinstance(schema, dict) or "$schema" not in schema:
@@ -109,6 +115,8 @@ def _validate(schema: Any) -> list[Problem]:
                 keyword="type",
             )
         ]
+    if too_deep := _too_deep(schema):
+        return [too_deep]
     # What check_schema does, without stopping at the first error.
     meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
     errors = sorted(meta.iter_errors(schema), key=sort_key)
@@ -116,6 +124,23 @@ def _validate(schema: Any) -> list[Problem]:
     if not problems:
         problems += _unresolved_refs(schema, cls)
     return problems
+
+
+def _too_deep(schema: Any) -> Problem | None:
+    """A problem when subschemas nest past ``MAX_SCHEMA_DEPTH``, found without recursion."""
+    stack: list[tuple[Any, list[str | int], int]] = [(schema, [], 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_SCHEMA_DEPTH:
+            return Problem(
+                Code.SCHEMA_LIMIT,
+                f"subschemas nest more than {MAX_SCHEMA_DEPTH} levels deep (limit schema depth); "
+                "flatten the schema: name repeated parts in $defs and refer to them with $ref",
+                jsonpath(path),
+                keyword="depth",
+            )
+        stack.extend((sub, sub_path, depth + 1) for sub, sub_path in _subschemas(node, path))
+    return None
 
 
 def _id_keyword(cls: type[Validator]) -> str:

@@ -122,3 +122,22 @@ def test_external_refs_are_collected_once() -> None:
 def test_trivial_schemas(schema: Any) -> None:
     assert validate_json_schema(schema) == []
     assert external_refs(schema) == []
+
+
+def nested_properties(levels: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"p": schema}}
+    return schema
+
+
+@pytest.mark.parametrize("levels", [65, 100, 120])
+def test_subschemas_nested_past_the_depth_limit_are_refused_naming_it(levels: int) -> None:
+    (problem,) = validate_json_schema(nested_properties(levels))
+    assert problem.rule == "schema.limit[depth]"
+    assert "more than 64 levels" in problem.message and "$defs" in problem.message
+    assert problem.path.startswith("$.properties.p.properties.p")
+
+
+def test_subschemas_at_the_depth_limit_are_fine() -> None:
+    assert validate_json_schema(nested_properties(64)) == []
