@@ -157,7 +157,7 @@ def test_a_proposal_branch_is_accepted_with_the_verdict_shown(store: Store, clon
     edit_json(clone / RITUAL / "schema.json", lambda d: d["properties"].pop("runId"))
     out = commit_and_push(clone, "wip", ref="refs/heads/feature")
     assert out.returncode == 0, out.stderr
-    assert "proposal feature would be refused on main" in out.stderr
+    assert "proposal feature accepted as a proposal; on main it would be refused:" in out.stderr
     assert "refs/heads/feature" in refs(store)
 
 
