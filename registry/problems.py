@@ -184,7 +184,7 @@ class Problem:
     def render(self) -> str:
         where = f"{self.file}: " if self.file else ""
         at = f" at {self.path}" if self.path and self.path != "$" else ""
-        return f"{where}{self.message} [{self.code}{at}]"
+        return f"{where}{self.message} [{self.rule}{at}]"
 
     def as_dict(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {

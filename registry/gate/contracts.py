@@ -7,13 +7,13 @@ from typing import Any
 
 import pygit2
 
-from registry.errors import InvalidName
+from registry.errors import InvalidName, LimitExceeded
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Store
-from registry.lint import CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
+from registry.lint import Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
 from registry.model import ContractVersion
-from registry.problems import Code
+from registry.problems import Code, Problem
 from registry.validate import external_refs, read_contract
 
 
@@ -118,25 +118,32 @@ def _judge(
     if ctx.policy.semver_policy:
         if verdict is not None and not verdict.ok:
             if report.breaking:
-                first = report.breaking[0].message
+                first = report.breaking[0]
                 more = f" and {len(report.breaking) - 1} more" if len(report.breaking) > 1 else ""
                 need = verdict.needed_version or "a major bump"
                 ctx.problem(
                     Code.VERSION_BREAKING,
-                    f"breaking change ({first}{more}) needs version {need}, got {version.text}",
+                    f"breaking change ({first.message}{more}) needs version {need}, got {version.text}"
+                    + _example(first),
                     file,
                     "$.version",
                 )
             else:
                 ctx.problem(Code.VERSION_BUMP, verdict.reason, file, "$.version")
     elif not report.compatible:
-        first = report.breaking[0].message if report.breaking else "incompatible change"
+        first = report.breaking[0] if report.breaking else None
         ctx.problem(
             Code.VERSION_INCOMPATIBLE,
-            f"{first} is not allowed in compatibility mode {mode.value}; make the change compatible "
-            "or change 'compatibility' in contract.yaml",
+            f"{first.message if first else 'incompatible change'} is not allowed in compatibility mode "
+            f"{mode.value}; make the change compatible or change 'compatibility' in contract.yaml"
+            + (_example(first) if first else ""),
             file,
         )
+
+
+def _example(change: Change) -> str:
+    """The witness of a break, so a reviewer can check it: "; for example … is now rejected"."""
+    return f"; {change.witness_text}" if change.witness_text else ""
 
 
 def _check(
@@ -152,7 +159,14 @@ def _check(
     if not versions:
         return None
     history = [(v.text, _published_schema(ctx.store, name, by_version[v].commit)) for v in versions]
-    return check(history, schema, mode=mode, policy=lint_policy)
+    try:
+        return check(history, schema, mode=mode, policy=lint_policy)
+    except LimitExceeded as exc:
+        # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
+        where = f"contracts/{name}/schema.json"
+        message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+        ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
+        return None
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:

@@ -20,9 +20,12 @@ from jsonschema import (
     Draft7Validator,
     Draft201909Validator,
     Draft202012Validator,
+    FormatChecker,
 )
 from jsonschema.protocols import Validator
 
+from registry.errors import LimitExceeded
+from registry.lint.patterns import compile_pattern
 from registry.problems import Code, Problem
 from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
 
@@ -118,12 +121,30 @@ def _validate(schema: Any) -> list[Problem]:
     if too_deep := _too_deep(schema):
         return [too_deep]
     # What check_schema does, without stopping at the first error.
-    meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    meta = cls(cls.META_SCHEMA, format_checker=_format_checker(cls))
     errors = sorted(meta.iter_errors(schema), key=sort_key)
     problems = schema_problems(errors, code=Code.SCHEMA_METASCHEMA)
     if not problems:
         problems += _unresolved_refs(schema, cls)
     return problems
+
+
+@functools.cache
+def _format_checker(cls: type[Validator]) -> FormatChecker:
+    """The dialect's format checker, with ``regex`` judged by the bounded pattern engine.
+
+    The stock check compiles with ``re``, which has no time bound and crashes on a repeat
+    such as ``a{4294967296}``; a pattern is a pusher's input like any other.
+    """
+    checker = FormatChecker()
+    checker.checkers = {**cls.FORMAT_CHECKER.checkers, "regex": (_is_pattern, (LimitExceeded,))}
+    return checker
+
+
+def _is_pattern(instance: object) -> bool:
+    if isinstance(instance, str):
+        compile_pattern(instance)
+    return True
 
 
 def _too_deep(schema: Any) -> Problem | None:
