@@ -32,10 +32,16 @@ def test_json_without_versions() -> None:
     assert body["versionOk"] is None and body["requiredBump"] == "minor" and "version" not in body
 
 
-def test_markdown_escapes_pipes() -> None:
-    new = {**BASE, "description": "a | b"}
+def test_markdown_escapes_pipes_and_newlines_in_cells() -> None:
+    hostile = "a|b\n| x | y |"
+    new = {**BASE, "properties": {**BASE["properties"], hostile: STR}}
     out = render_markdown(check([("1", BASE)], new))
-    assert "a | b" not in out or "\\|" in out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "a\\|b" in line]
+    assert len(rows) == 1, out
+    # Five columns: six unescaped pipes, however many the property name holds.
+    unescaped = rows[0].replace("\\|", "")
+    assert unescaped.count("|") == 6
+    assert "a|b" not in rows[0].replace("\\|", "")
 
 
 def test_github_escapes_newlines_and_properties() -> None:
