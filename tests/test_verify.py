@@ -48,3 +48,25 @@ def test_a_capsule_signature_by_another_key_fails(example_store: Store) -> None:
     example_store.create_tag_ref(forged.tag_ref, bad_tag)
     [finding] = verify_store(example_store, only="capsules/acme/invoice-reminder/2")
     assert not finding.ok and "not a listed signer" in finding.message
+
+
+def test_a_capsule_signed_by_a_stranger_under_a_valid_tag_signature_fails(
+    example_store: Store, key: SigningKey
+) -> None:
+    head = example_store.head()
+    published = example_store.refs_under("refs/tags/capsules/acme/invoice-reminder/")
+    raw = example_store.repo.odb.read(
+        pygit2.Oid(hex=published["refs/tags/capsules/acme/invoice-reminder/1"])
+    )[1]
+    message = raw.split(b"\n\n", 1)[1].split(b"-----BEGIN")[0].decode()
+    digest = next(line.split(": ")[1] for line in message.splitlines() if line.startswith("content-hash"))
+    forged = NewVersion("capsule", "capsules/acme/invoice-reminder", "2", digest)
+    stranger = SigningKey.generate().sign_digest_b64(bytes.fromhex(digest))
+    # The registry's own key signs the tag; only the capsule's signature field is a stranger's.
+    tag = write_version_tag(
+        example_store, forged, commit=head, key=key, tagger=Identity(), signature=stranger
+    )
+    example_store.create_tag_ref(forged.tag_ref, tag)
+    [finding] = verify_store(example_store, only="capsules/acme/invoice-reminder/2")
+    assert not finding.ok
+    assert "capsule signature does not verify" in finding.message
