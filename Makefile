@@ -10,7 +10,7 @@ DEMO   ?= .demo
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,otel]'
 	touch $(STAMP)
 
 test: $(STAMP)
