@@ -55,7 +55,8 @@ def evaluate(
     """
     policy = policy or policy_at(store, old)
     old_snap, new_snap = store.snapshot(old), store.snapshot(new)
-    units = layout(new_snap.changed_paths(old_snap))
+    changes, truncated = new_snap.changed_entries(old_snap, limit=policy.limits.max_files)
+    units = layout(changes, limits=policy.limits, snapshot=new_snap, truncated=truncated)
     ev = Context(store, new_snap, policy, accepted(store))
     ev.problems.extend(units.problems)
     if units.policy_changed or old is None:

@@ -143,11 +143,12 @@ def test_immutable_refs_stay_put(store: Store, clone: Path, args: tuple[str, ...
 
 
 def test_a_forced_rewrite_of_main_is_refused(store: Store, clone: Path) -> None:
-    (clone / "README.txt").write_text("hello\n")
+    (clone / "README.md").write_text("hello\n")
     assert commit_and_push(clone).returncode == 0
     before = refs(store)
     git("reset", "-q", "--hard", "HEAD~1", cwd=clone)
-    (clone / "OTHER.txt").write_text("x\n")
+    (clone / "docs").mkdir()
+    (clone / "docs" / "other.md").write_text("x\n")
     out = commit_and_push(clone, "rewrite", "--force")
     assert out.returncode != 0 and "only moves forward" in out.stderr
     assert refs(store) == before
