@@ -7,35 +7,28 @@ tenants. Changing it needs an admin signer (the gate checks that).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pygit2
 import yaml
 
-from registry.errors import InvalidInput, ValidationFailed
+from registry.errors import InvalidInput, InvalidName, ValidationFailed
 from registry.git.store import Store
 from registry.lint.modes import Mode, Policy
 from registry.model import Limits
+from registry.model import tenant as check_tenant
 from registry.problems import Code, Problem
 from registry.trust.signers import Signer, allowed_keys
 from registry.trust.sshsig import PublicKey
-from registry.validate.yamlsafe import load_yaml
+from registry.validate.contract import COMPATIBILITY_MODES, POLICIES
+from registry.validate.fields import FLAG, Codes, ListOf, Rule, Table, check_table, one_of, whole_number
+from registry.validate.yamlsafe import MAX_JSON_DEPTH, load_yaml
 
 POLICY_FILE = "registry.yaml"
-MODES = tuple(m.value for m in Mode)
 ROLES = ("viewer", "editor", "admin")
-_KEYS = {
-    "version",
-    "default_compatibility",
-    "default_policy",
-    "semver_policy",
-    "require_signed_commits",
-    "limits",
-    "signers",
-}
 
 
 @dataclass(frozen=True)
@@ -68,12 +61,7 @@ class StorePolicy:
             "default_policy": self.default_policy,
             "semver_policy": self.semver_policy,
             "require_signed_commits": self.require_signed_commits,
-            "limits": {
-                "max_file_bytes": self.limits.max_file_bytes,
-                "max_schema_bytes": self.limits.max_schema_bytes,
-                "max_yaml_aliases": self.limits.max_yaml_aliases,
-                "max_yaml_depth": self.limits.max_yaml_depth,
-            },
+            "limits": dataclasses.asdict(self.limits),
             "signers": [
                 {
                     "principal": s.principal,
@@ -98,98 +86,145 @@ class StorePolicy:
         )
 
 
+#: The highest value registry.yaml may give each limit: past these, reading one document
+#: could take the gate's memory or stack, whatever the store's owners intend.
+LIMIT_CEILINGS = {
+    "max_file_bytes": 64 << 20,
+    "max_schema_bytes": 64 << 20,
+    "max_yaml_aliases": 10_000,
+    "max_yaml_depth": MAX_JSON_DEPTH,
+    "max_yaml_nodes": 10_000_000,
+    "max_files": 1_000_000,
+}
+# A principal names a line of git's allowed-signers file, where whitespace, ',' and quotes
+# separate fields and '*', '?' and '!' are patterns.
+_PRINCIPAL_BAD = frozenset(',"*?!')
+
+
+def _principal(value: str) -> str | None:
+    if not value or len(value) > 256:
+        return f"must be 1 to 256 characters, got {value!r}"
+    if any(ch.isspace() or not ch.isprintable() or ch in _PRINCIPAL_BAD for ch in value):
+        return f'{value!r} holds whitespace or one of , " * ? !; use a name such as ada@example.org'
+    return None
+
+
+def _ssh_key(value: str) -> str | None:
+    try:
+        PublicKey.parse(value)
+    except InvalidInput as exc:
+        return exc.diagnostics()
+    return None
+
+
+def _tenant(value: str) -> str | None:
+    if value == "*":
+        return None
+    try:
+        check_tenant(value)
+    except InvalidName as exc:
+        return exc.diagnostics()
+    return None
+
+
+SIGNER_FIELDS = Table(
+    {
+        "principal": Rule(str, "a string", _principal),
+        "key": Rule(str, "an 'ssh-ed25519 AAAA…' public key line", _ssh_key),
+        "roles": ListOf(Rule(str, "a role name", one_of(ROLES)), min_items=1, expected="a list of roles"),
+        "tenants": ListOf(
+            Rule(str, "a tenant id", _tenant), min_items=1, expected="a list of tenants ('*' for all)"
+        ),
+    },
+    required=("principal", "key"),
+    what="a mapping with principal, key, roles and tenants",
+    codes=Codes(Code.POLICY_TYPE, Code.POLICY_SIGNER, Code.POLICY_UNKNOWN_KEY, Code.POLICY_SIGNER),
+)
+POLICY_FIELDS = Table(
+    {
+        "version": Rule(int, "the number 1", whole_number(least=1, most=1)),
+        "default_compatibility": Rule(str, "a string", one_of(COMPATIBILITY_MODES)),
+        "default_policy": Rule(str, "a string", one_of(POLICIES)),
+        "semver_policy": FLAG,
+        "require_signed_commits": FLAG,
+        "limits": Table(
+            {
+                name: Rule(int, "a whole number", whole_number(least=1, most=LIMIT_CEILINGS.get(name, 2**31)))
+                for name in Limits.__dataclass_fields__
+            },
+            what="a mapping of limits",
+        ),
+        "signers": ListOf(SIGNER_FIELDS, expected="a list of signers"),
+    },
+    what="a mapping of settings, such as 'default_compatibility: BACKWARD'",
+)
+_CODES = Codes(Code.POLICY_TYPE, Code.POLICY_VALUE, Code.POLICY_UNKNOWN_KEY, Code.POLICY_VALUE)
+
+
 def _problem(code: Code, message: str, path: str) -> Problem:
     return Problem(code, message, path, file=POLICY_FILE)
 
 
-def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
-    """Read a parsed ``registry.yaml``; every problem is reported, not just the first."""
+def _duplicates(signers: list[dict[str, Any]]) -> list[Problem]:
+    """Each principal and each key names one signer: a second entry would be read ambiguously."""
     problems: list[Problem] = []
+    seen: dict[tuple[str, Any], int] = {}
+    for i, entry in enumerate(signers):
+        key = PublicKey.parse(entry["key"]).raw
+        for field_name, value in (("principal", entry["principal"]), ("key", key)):
+            first = seen.setdefault((field_name, value), i)
+            if first != i:
+                problems.append(
+                    _problem(
+                        Code.POLICY_SIGNER,
+                        f"signers[{i}] repeats the {field_name} of signers[{first}]; list each signer "
+                        "once, with all its roles and tenants",
+                        f"$.signers[{i}].{field_name}",
+                    )
+                )
+    return problems
+
+
+def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
+    """Read a parsed ``registry.yaml`` with ``POLICY_FIELDS``; every problem is reported.
+
+    The same table style as ``contract.yaml`` (``registry.validate.fields``): a wrong type is
+    refused, never read as something else (``tenants: acme`` is not four tenants), choices
+    are case-sensitive, and each problem names its field's path (``$.signers[0].roles``).
+    """
     if doc is None:
         return StorePolicy(), []
-    if not isinstance(doc, Mapping):
-        return None, [_problem(Code.POLICY_TYPE, "registry.yaml must be a mapping", "$")]
-    for key in sorted(set(doc) - _KEYS):
-        problems.append(
-            _problem(
-                Code.POLICY_UNKNOWN_KEY,
-                f"unknown key {key!r}; allowed: {', '.join(sorted(_KEYS))}",
-                f"$.{key}",
-            )
-        )
-    mode = str(doc.get("default_compatibility", "BACKWARD")).upper()
-    if mode not in MODES:
-        problems.append(
-            _problem(
-                Code.POLICY_VALUE,
-                f"default_compatibility {mode!r} is not one of {', '.join(MODES)}",
-                "$.default_compatibility",
-            )
-        )
-    lint_policy = str(doc.get("default_policy", "lenient")).lower()
-    if lint_policy not in ("lenient", "strict"):
-        problems.append(
-            _problem(Code.POLICY_VALUE, "default_policy must be 'lenient' or 'strict'", "$.default_policy")
-        )
-    flags = {}
-    for key, default in (("semver_policy", True), ("require_signed_commits", False)):
-        value = doc.get(key, default)
-        if not isinstance(value, bool):
-            problems.append(_problem(Code.POLICY_TYPE, f"{key} must be true or false", f"$.{key}"))
-            value = default
-        flags[key] = value
-    limits = Limits()
-    raw_limits = doc.get("limits") or {}
-    if not isinstance(raw_limits, Mapping):
-        problems.append(_problem(Code.POLICY_TYPE, "limits must be a mapping", "$.limits"))
-        raw_limits = {}
-    values = {}
-    for key, value in raw_limits.items():
-        if key not in Limits.__dataclass_fields__:
-            allowed = ", ".join(Limits.__dataclass_fields__)
-            problems.append(
-                _problem(
-                    Code.POLICY_UNKNOWN_KEY, f"unknown limit {key!r}; allowed: {allowed}", f"$.limits.{key}"
-                )
-            )
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            problems.append(
-                _problem(Code.POLICY_TYPE, f"limit {key} must be a positive whole number", f"$.limits.{key}")
-            )
-        else:
-            values[key] = value
-    limits = Limits(**values)
-    signers: list[Signer] = []
-    raw_signers = doc.get("signers") or []
-    if not isinstance(raw_signers, list):
-        problems.append(_problem(Code.POLICY_TYPE, "signers must be a list", "$.signers"))
-        raw_signers = []
-    for i, entry in enumerate(raw_signers):
-        where = f"$.signers[{i}]"
-        if not isinstance(entry, Mapping) or not entry.get("principal") or not entry.get("key"):
-            problems.append(_problem(Code.POLICY_SIGNER, "a signer needs 'principal' and 'key'", where))
-            continue
-        try:
-            key = PublicKey.parse(str(entry["key"]))
-        except InvalidInput as exc:
-            problems.append(_problem(Code.POLICY_SIGNER, exc.message, f"{where}.key"))
-            continue
-        roles = tuple(entry.get("roles") or ("editor",))
-        bad = [r for r in roles if r not in ROLES]
-        if bad:
-            problems.append(
-                _problem(
-                    Code.POLICY_VALUE, f"unknown role {bad[0]!r}; use {', '.join(ROLES)}", f"{where}.roles"
-                )
-            )
-        tenants = tuple(str(t) for t in (entry.get("tenants") or ("*",)))
-        signers.append(Signer(str(entry["principal"]), key, roles, tenants))
+    problems = [p.at(POLICY_FILE) for p in check_table(doc, POLICY_FIELDS, _CODES)]
     if problems:
         return None, problems
+    raw_signers = doc.get("signers") or []
+    problems = _duplicates(raw_signers)
+    if problems:
+        return None, problems
+    signers = tuple(
+        Signer(
+            entry["principal"],
+            PublicKey.parse(entry["key"]),
+            tuple(entry.get("roles") or ("editor",)),
+            tuple(entry.get("tenants") or ("*",)),
+        )
+        for entry in raw_signers
+    )
+    defaults = StorePolicy()
     policy = StorePolicy(
-        mode, lint_policy, flags["semver_policy"], flags["require_signed_commits"], limits, tuple(signers)
+        doc.get("default_compatibility") or defaults.default_compatibility,
+        doc.get("default_policy") or defaults.default_policy,
+        _flag(doc, "semver_policy", defaults.semver_policy),
+        _flag(doc, "require_signed_commits", defaults.require_signed_commits),
+        Limits(**(doc.get("limits") or {})),
+        signers,
     )
     return policy, []
+
+
+def _flag(doc: dict[str, Any], name: str, default: bool) -> bool:
+    value = doc.get(name)
+    return default if value is None else bool(value)
 
 
 @functools.lru_cache(maxsize=16)

@@ -11,7 +11,7 @@ from registry.errors import InvalidName
 from registry.lint.modes import Mode, Policy
 from registry.model import ContractVersion, contract_name
 from registry.problems import Code, Problem
-from registry.validate.jsonpath import jsonpath
+from registry.validate.fields import FLAG, TEXT, Codes, Rule, Table, check_table, one_of
 
 #: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
 COMPATIBILITY_MODES = tuple(m.value for m in Mode)
@@ -33,28 +33,11 @@ def _name(value: Any) -> str | None:
 
 
 def _version(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"version must be a string such as '1.0.0', got {value!r} (quote it in YAML)"
     try:
         ContractVersion.parse(value)
     except InvalidName as exc:
         return exc.diagnostics()
     return None
-
-
-def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if value in choices else f"must be one of {', '.join(choices)}, got {value!r}"
-
-    return check
-
-
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
 
 
 def _sunset(value: Any) -> str | None:
@@ -80,52 +63,35 @@ def _file(suffix: str) -> Callable[[Any], str | None]:
     return check
 
 
-_FIELDS: dict[str, Callable[[Any], str | None]] = {
-    "name": _name,
-    "version": _version,
-    "description": _text,
-    "compatibility": _one_of(COMPATIBILITY_MODES),
-    "policy": _one_of(POLICIES),
-    "deprecated": _bool,
-    "sunset": _sunset,
-    "wit": _file(".wit"),
-    "descriptor": _file(".json"),
-}
-_REQUIRED = ("name", "version")
+CONTRACT_FIELDS = Table(
+    {
+        "name": Rule(str, "a string", _name),
+        "version": Rule(str, "a string such as '1.0.0' (quote it in YAML)", _version),
+        "description": TEXT,
+        "compatibility": Rule(str, "a string", one_of(COMPATIBILITY_MODES)),
+        "policy": Rule(str, "a string", one_of(POLICIES)),
+        "deprecated": FLAG,
+        "sunset": Rule((str, date, datetime), "a date", _sunset),
+        "wit": Rule(str, "a file name", _file(".wit")),
+        "descriptor": Rule(str, "a file name", _file(".json")),
+    },
+    required=("name", "version"),
+    what="a mapping of fields, such as 'name: ritual.started'",
+)
+_CODES = Codes(
+    type=Code.CONTRACT_FIELD,
+    required=Code.CONTRACT_REQUIRED,
+    unknown=Code.CONTRACT_UNKNOWN_KEY,
+    value=Code.CONTRACT_FIELD,
+)
 
 
 def validate_contract_meta(doc: Any) -> list[Problem]:
-    """Every problem of a parsed ``contract.yaml``; each field's rule is in ``_FIELDS``.
+    """Every problem of a parsed ``contract.yaml``; each field's rule is in ``CONTRACT_FIELDS``.
 
     ``name`` and ``version`` are required; the other fields may be absent or null.
     Unknown keys are refused, naming the allowed ones, so a typo never goes unnoticed.
     """
     if not isinstance(doc, dict):
-        return [
-            Problem(
-                Code.CONTRACT_TYPE,
-                "contract.yaml must be a mapping of fields, such as 'name: ritual.started'",
-            )
-        ]
-    problems: list[Problem] = []
-    for key in _REQUIRED:
-        if doc.get(key) is None:
-            problems.append(Problem(Code.CONTRACT_REQUIRED, f"{key!r} is required", jsonpath([key])))
-    allowed = ", ".join(_FIELDS)
-    for key, value in doc.items():
-        check = _FIELDS.get(key) if isinstance(key, str) else None
-        if check is None:
-            problems.append(
-                Problem(
-                    Code.CONTRACT_UNKNOWN_KEY,
-                    f"unknown field {key!r}; allowed fields: {allowed}",
-                    jsonpath([str(key)]),
-                )
-            )
-            continue
-        if value is None:
-            continue
-        message = check(value)
-        if message:
-            problems.append(Problem(Code.CONTRACT_FIELD, f"{key}: {message}", jsonpath([key]), keyword=key))
-    return problems
+        return [Problem(Code.CONTRACT_TYPE, f"contract.yaml must be {CONTRACT_FIELDS.what}")]
+    return check_table(doc, CONTRACT_FIELDS, _CODES)
