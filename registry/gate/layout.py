@@ -19,6 +19,7 @@ from registry.git.store import Snapshot
 from registry.git.treediff import MAX_WALK_DEPTH, TREE, Change
 from registry.model import Limits, capsule_name, contract_name, tenant
 from registry.problems import Code, Problem
+from registry.validate.fields import one_line
 
 #: Files allowed at the top of the store besides the registry's own directories.
 TOP_FILES = frozenset({POLICY_FILE, "README.md", ".gitattributes", ".gitignore"})
@@ -79,11 +80,11 @@ def _name_problem(path: str) -> str | None:
     for i, part in enumerate(parts):
         if not part.isprintable():  # control characters, odd Unicode, bytes that are not UTF-8
             return (
-                f"name {shown(part)!r} holds control characters, non-printable characters or bytes "
+                f"name '{shown(part)}' holds control characters, non-printable characters or bytes "
                 "that are not UTF-8; use printable UTF-8 names"
             )
         if part.startswith(".") and not (i == 0 and len(parts) == 1 and part in TOP_FILES):
-            return f"name {shown(part)!r} is hidden (starts with '.'); the store holds no hidden files"
+            return f"name '{shown(part)}' is hidden (starts with '.'); the store holds no hidden files"
     return None
 
 
@@ -207,7 +208,7 @@ def _contract(units: Units, parts: list[str], path: str, *, quiet: bool) -> None
         contract_name(parts[1])
     except InvalidName as exc:
         if not quiet:
-            units.refuse(Code.NAME_INVALID, exc.diagnostics(), path)
+            units.refuse(Code.NAME_INVALID, one_line(exc), path)
         return
     units.contracts.add(parts[1])
 
@@ -226,6 +227,6 @@ def _capsule(units: Units, parts: list[str], path: str, *, quiet: bool) -> None:
         capsule_name(parts[2])
     except InvalidName as exc:
         if not quiet:
-            units.refuse(Code.NAME_INVALID, exc.diagnostics(), path)
+            units.refuse(Code.NAME_INVALID, one_line(exc), path)
         return
     units.capsules.add((parts[1], parts[2]))

@@ -24,7 +24,17 @@ from registry.problems import Code, Problem
 from registry.trust.signers import Signer, allowed_keys
 from registry.trust.sshsig import PublicKey
 from registry.validate.contract import COMPATIBILITY_MODES, POLICIES
-from registry.validate.fields import FLAG, Codes, ListOf, Rule, Table, check_table, one_of, whole_number
+from registry.validate.fields import (
+    FLAG,
+    Codes,
+    ListOf,
+    Rule,
+    Table,
+    check_table,
+    one_line,
+    one_of,
+    whole_number,
+)
 from registry.validate.yamlsafe import MAX_JSON_DEPTH, load_yaml
 
 POLICY_FILE = "registry.yaml"
@@ -113,7 +123,7 @@ def _ssh_key(value: str) -> str | None:
     try:
         PublicKey.parse(value)
     except InvalidInput as exc:
-        return exc.diagnostics()
+        return one_line(exc)
     return None
 
 
@@ -123,7 +133,7 @@ def _tenant(value: str) -> str | None:
     try:
         check_tenant(value)
     except InvalidName as exc:
-        return exc.diagnostics()
+        return one_line(exc)
     return None
 
 

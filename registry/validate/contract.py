@@ -11,7 +11,7 @@ from registry.errors import InvalidName
 from registry.lint.modes import Mode, Policy
 from registry.model import ContractVersion, contract_name
 from registry.problems import Code, Problem
-from registry.validate.fields import FLAG, TEXT, Codes, Rule, Table, check_table, one_of
+from registry.validate.fields import FLAG, TEXT, Codes, Rule, Table, check_table, one_line, one_of
 
 #: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
 COMPATIBILITY_MODES = tuple(m.value for m in Mode)
@@ -28,7 +28,7 @@ def _name(value: Any) -> str | None:
     try:
         contract_name(value)
     except InvalidName as exc:
-        return exc.diagnostics()
+        return one_line(exc)
     return None
 
 
@@ -36,7 +36,7 @@ def _version(value: Any) -> str | None:
     try:
         ContractVersion.parse(value)
     except InvalidName as exc:
-        return exc.diagnostics()
+        return one_line(exc)
     return None
 
 

@@ -17,6 +17,7 @@ from registry.model import tenant as check_tenant
 from registry.problems import Code, Problem
 from registry.validate.capsule import validate_capsule, validate_capsule_meta
 from registry.validate.contract import validate_contract_meta
+from registry.validate.fields import one_line
 from registry.validate.jsonschema_doc import validate_json_schema
 from registry.validate.wit import validate_wit
 from registry.validate.yamlsafe import load_json, load_yaml
@@ -109,7 +110,7 @@ def _name_problem(check: Any, value: str) -> str | None:
     try:
         check(value)
     except InvalidName as exc:
-        return exc.diagnostics()
+        return one_line(exc)
     return None
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from registry.errors import RegistryError
 from registry.problems import Code, Problem
 from registry.validate.jsonpath import jsonpath
 
@@ -172,6 +173,11 @@ def whole_number(*, least: int, most: int) -> Check:
         return f"must be a whole number from {least:_} to {most:_}, got {value!r}".replace("_", ",")
 
     return check
+
+
+def one_line(error: RegistryError) -> str:
+    """An error's message and hint as one line, for a problem's message."""
+    return f"{error.message}; {error.hint}" if error.hint else error.message
 
 
 TEXT = Rule(str, "a string")
