@@ -1,4 +1,4 @@
-"""Store commands: ``init``, ``verify``, ``hooks install``, ``tag-missing``."""
+"""Store commands: ``init``, ``verify``, ``doctor``, ``hooks install``, ``tag-missing``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import sys
 import threading
 from pathlib import Path
 
+from registry.audit.doctor import SAFE_AGE_S, clean, find_leftovers, format_age, parse_age
 from registry.audit.verify import verify_store
 from registry.gate.accepted import Pending, accepted, untagged
 from registry.git.store import Store
 from registry.settings import Settings
+from registry.text import printable
 from registry.trust.sshsig import PublicKey, SigningKey, allowed_signers_line
 from registry.write.bootstrap import init_store, install_hooks
 from registry.write.landing import land_pending
@@ -42,6 +44,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="trust this 'ssh-ed25519 …' key (or .pub file) instead of registry.yaml's signers",
     )
     v.set_defaults(func=run_verify)
+
+    d = sub.add_parser(
+        "doctor", help="report what interrupted pushes left in a store (quarantines, stale locks)"
+    )
+    d.add_argument("store", metavar="STORE")
+    d.add_argument("--fix", action="store_true", help="remove the leftovers older than --older-than")
+    d.add_argument(
+        "--older-than",
+        type=age,
+        default=SAFE_AGE_S,
+        metavar="AGE",
+        help="only leftovers untouched this long are removed: 90s, 30m, 1h (default), 2d",
+    )
+    d.set_defaults(func=run_doctor)
 
     h = sub.add_parser("hooks", help="manage the store's git hooks")
     hs = h.add_subparsers(dest="hooks_command", metavar="ACTION", required=True)
@@ -93,9 +109,53 @@ def run_verify(args: argparse.Namespace) -> int:
     findings = verify_store(store, only=args.only, trusted=_trusted(args.public_key))
     bad = [f for f in findings if not f.ok]
     for f in findings:
-        print(f"{'ok  ' if f.ok else 'FAIL'} {f.ref}: {f.message}", file=sys.stdout if f.ok else sys.stderr)
+        line = printable(f"{'ok  ' if f.ok else 'FAIL'} {f.ref}: {f.message}")
+        print(line, file=sys.stdout if f.ok else sys.stderr)
+    for item in find_leftovers(store.path):
+        fix = "--fix" if item.age_s >= SAFE_AGE_S else f"--fix once it is {format_age(SAFE_AGE_S)} old"
+        print(
+            printable(f"warning: leftover {item.describe()}: run 'registry doctor {args.store} {fix}'"),
+            file=sys.stderr,
+        )
     print(f"{len(findings) - len(bad)} verified, {len(bad)} failed")
     return 1 if bad else 0
+
+
+def age(text: str) -> float:
+    """An ``--older-than`` value: seconds, or a number with s, m, h or d."""
+    return parse_age(text)
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """Report leftovers; with ``--fix`` remove the old ones. Exit 1 while old ones remain."""
+    store = Store.open(args.store)
+    limit = format_age(args.older_than)
+    if not args.fix:
+        found = find_leftovers(store.path)
+        for item in found:
+            print(printable(f"leftover {item.describe()}"))
+        old = [item for item in found if item.age_s >= args.older_than]
+        if not found:
+            print("no leftovers")
+        elif old:
+            hint = f"run 'registry doctor {args.store} --fix'"
+            print(printable(f"{len(old)} leftover(s) older than {limit}: {hint}"))
+        else:
+            print(f"no leftover is older than {limit}: a push may still be using them; nothing to do")
+        return 1 if old else 0
+    result = clean(store.path, older_than=args.older_than)
+    if result.in_flight:
+        pids = ", ".join(map(str, result.in_flight))
+        print(f"a push to this store is in flight (pid {pids}): nothing removed; run again when it ends")
+        return 1 if any(item.age_s >= args.older_than for item in result.kept) else 0
+    for item in result.removed:
+        print(printable(f"removed {item.describe()}"))
+    for item in result.kept:
+        print(printable(f"kept {item.describe()}: younger than {limit}, a push may still be using it"))
+    for item, reason in result.failed:
+        print(printable(f"could not remove {item.path}: {reason}"), file=sys.stderr)
+    print(f"{len(result.removed)} removed, {len(result.kept)} kept")
+    return 1 if result.failed else 0
 
 
 def run_hooks_install(args: argparse.Namespace) -> int:
