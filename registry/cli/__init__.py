@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 from registry.errors import RegistryError
 from registry.problems import Outcome
+from registry.text import diagnostic_lines, printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
-_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd", "review_cmd")
+_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd", "review_cmd", "token_cmd")
 
 
 def exit_status(error: RegistryError) -> int:
@@ -44,14 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except RegistryError as exc:
-        print(f"error: {exc.diagnostics()}", file=sys.stderr)
+        first, *rest = diagnostic_lines(exc)
+        print("\n".join([f"error: {first}", *rest]), file=sys.stderr)
         return exit_status(exc)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last door: a user sees one line, never a traceback
         if os.environ.get("REGISTRY_DEBUG"):
             raise
-        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(printable(f"error: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -8,6 +8,7 @@ import json
 from registry.git.store import Store
 from registry.review.changelog import contract_changelog
 from registry.review.report import review, review_github, review_json, review_markdown
+from registry.text import printable_lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,5 +36,5 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_changelog(args: argparse.Namespace) -> int:
-    print(contract_changelog(Store.open(args.store), args.name), end="")
+    print(printable_lines(contract_changelog(Store.open(args.store), args.name)), end="")
     return 0

@@ -6,6 +6,7 @@ lands; the report renders the same findings the linter and the hooks print.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from registry.gate.verdict import Verdict
 from registry.git.store import Store
 from registry.lint import render_json, render_markdown
 from registry.lint.render import workflow_command
+from registry.text import printable, printable_lines
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,35 @@ def review_json(r: Review) -> dict[str, Any]:
     }
 
 
+# Markdown's inline punctuation, escaped with a backslash so pushed text stays text
+# (CommonMark 0.31, section 2.4: any ASCII punctuation may be backslash-escaped).
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|&~!"})
+
+
+def _md(text: object) -> str:
+    """Pushed text as Markdown prose: one printable line, its punctuation inert."""
+    return printable(text).translate(_MD_SPECIAL)
+
+
+def _code(text: object) -> str:
+    """Pushed text as a Markdown code span, fenced by more backticks than it holds.
+
+    Backslashes do not escape inside a code span (CommonMark 0.31, section 6.1), so the
+    fence is what keeps a backtick in the text from ending the span early.
+    """
+    body = printable(text)
+    fence = "`" * (max(map(len, re.findall("`+", body)), default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def _code_cell(text: object) -> str:
+    """A code span in a table cell: a pipe ends a cell even inside a code span (GFM 0.29, 4.10)."""
+    return _code(text).replace("|", "\\|")
+
+
 def review_markdown(r: Review) -> str:
+    """The review as Markdown; every pushed name and message is escaped where it is placed."""
     v = r.verdict
     status = (
         "✅ the registry would accept this change"
@@ -91,39 +121,41 @@ def review_markdown(r: Review) -> str:
     if v.errors:
         lines += ["## Problems to fix", ""]
         lines += [
-            f"- ✗ **{p.file or '(push)'}**: {p.message} (`{p.code}`"
-            f"{'' if p.path == '$' else f' at `{p.path}`'})"
+            f"- ✗ **{_md(p.file or '(push)')}**: {_md(p.message)} ({_code(p.code)}"
+            f"{'' if p.path == '$' else f' at {_code(p.path)}'})"
             for p in v.errors
         ]
         lines.append("")
     if v.warnings:
         lines += ["## Warnings", ""]
-        lines += [f"- ! **{p.file}**: {p.message} (`{p.code}`)" for p in v.warnings]
+        lines += [
+            f"- ! **{_md(p.file or '(push)')}**: {_md(p.message)} ({_code(p.code)})" for p in v.warnings
+        ]
         lines.append("")
     if v.versions:
         lines += ["## New versions (tagged when this lands on main)", ""]
-        lines += [f"- `{nv.tag_name}`" for nv in v.versions]
+        lines += [f"- {_code(nv.tag_name)}" for nv in v.versions]
         lines.append("")
     for c in v.contracts:
-        head = f"## Contract `{c.name}`"
+        head = f"## Contract {_code(c.name)}"
         if c.deleted:
             lines += [head, "", "Deleted in this change.", ""]
             continue
-        span = f"{c.previous} → {c.version}" if c.previous and c.previous != c.version else f"{c.version}"
+        span = _md(f"{c.previous} → {c.version}" if c.previous and c.previous != c.version else c.version)
         lines += [head + f": {span}", ""]
         if c.report is None:
             lines += ["First version: nothing to compare with." if c.new_version else "No new version.", ""]
             continue
-        lines += [
-            render_markdown(c.report, c.verdict).replace("## Schema compatibility", "### Compatibility")
-        ]
+        lint = render_markdown(c.report, c.verdict).replace("## Schema compatibility", "### Compatibility")
+        lines += [printable_lines(lint)]
     if v.capsules:
         lines += ["## Capsules", "", "| capsule | new version | content hash |", "| --- | --- | --- |"]
         for k in v.capsules:
             version = (
                 "deleted" if k.deleted else (str(k.version) if k.version else "none (unchanged content)")
             )
-            lines.append(f"| `{k.tenant}/{k.name}` | {version} | `{(k.content_hash or '')[:16]}` |")
+            capsule, digest = _code_cell(f"{k.tenant}/{k.name}"), _code_cell((k.content_hash or "")[:16])
+            lines.append(f"| {capsule} | {version} | {digest} |")
         lines.append("")
     if not (v.problems or v.contracts or v.capsules):
         lines += ["No contract or capsule changes.", ""]
@@ -136,6 +168,7 @@ def review_github(r: Review) -> str:
     for p in r.verdict.problems:
         level = "error" if p.severity == "error" else "warning"
         file = p.file if p.file and not p.file.startswith(("commit ", "refs/")) else None
-        out.append(workflow_command(level, p.code, p.message, file))
-    out += [workflow_command("notice", "new version", nv.tag_name) for nv in r.verdict.versions]
+        where = printable(file) if file else None
+        out.append(workflow_command(level, printable(p.code), printable(p.message), where))
+    out += [workflow_command("notice", "new version", printable(nv.tag_name)) for nv in r.verdict.versions]
     return "\n".join(out) + ("\n" if out else "")
