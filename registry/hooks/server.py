@@ -22,6 +22,7 @@ from registry.errors import StoreError
 from registry.git.store import Store
 from registry.hooks.client import SOCKET_NAME, decode_request, encode_reply
 from registry.hooks.receive import post_receive, pre_receive
+from registry.write.landing import OnLanded
 
 
 def _store_for(git_dir: str, env: dict[str, str]) -> Store:
@@ -37,8 +38,11 @@ def _store_for(git_dir: str, env: dict[str, str]) -> Store:
     return Store(repo)
 
 
-def answer(store_path: Path, request: bytes) -> tuple[int, str]:
-    """Run one hook request; the exit code and text the hook prints."""
+def answer(store_path: Path, request: bytes, *, on_landed: OnLanded | None = None) -> tuple[int, str]:
+    """Run one hook request; the exit code and text the hook prints.
+
+    ``on_landed`` hears of the versions ``post-receive`` tagged, before the push returns.
+    """
     hook, git_dir, stdin_text, env = decode_request(request)
     if Path(git_dir).resolve() != store_path.resolve():
         return 1, f"registry: this gate serves {store_path}, not {git_dir}\n"
@@ -48,16 +52,23 @@ def answer(store_path: Path, request: bytes) -> tuple[int, str]:
     if hook == "pre-receive":
         return pre_receive(stdin, store=store, env=env, out=out), out.getvalue()
     if hook == "post-receive":
-        return post_receive(stdin, store=store, out=out), out.getvalue()
+        return post_receive(stdin, store=store, out=out, on_landed=on_landed), out.getvalue()
     return 1, f"registry: unknown hook {hook!r}\n"
 
 
 class GateServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, store_path: Path, *, log: Callable[[str], None] = lambda _line: None) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        log: Callable[[str], None] = lambda _line: None,
+        on_landed: OnLanded | None = None,
+    ) -> None:
         self.store_path = store_path
         self.log = log
+        self.on_landed = on_landed
         self.socket_file = store_path / SOCKET_NAME
         _clear_stale(self.socket_file)
         old = os.umask(0o077)  # only the store's owner may ask the gate
@@ -78,7 +89,7 @@ class _Handler(socketserver.StreamRequestHandler):
         started = time.perf_counter()
         try:
             request = self.rfile.read()
-            code, text = answer(self.server.store_path, request)
+            code, text = answer(self.server.store_path, request, on_landed=self.server.on_landed)
         except Exception as exc:
             # No reply: the hook then judges the push in-process, with the same rules.
             self.server.log(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))

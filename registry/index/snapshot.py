@@ -17,7 +17,7 @@ from typing import Any
 from registry.model import ContractVersion
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContractVersionEntry:
     """One published contract version, as its signed tag and the tagged commit hold it."""
 
@@ -64,7 +64,7 @@ class ContractEntry:
         return next((v for v in self.versions if v.order == wanted), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CapsuleVersionEntry:
     """One published capsule version."""
 

@@ -1,0 +1,244 @@
+"""Building the index: cold from the store's version tags and ``main``, or incrementally
+from the previous snapshot, reading only what changed.
+
+A cold build reads every tag once (``build``). A refresh (``refresh``) compares the
+version tag refs with the previous snapshot's (only the loose ones, unless
+``packed-refs`` was rewritten), reads the tags that are new, and re-reads from ``main``
+only the contract and capsule directories whose trees differ between the old and the
+new head. Every other entry is the previous snapshot's own object, so a refresh after
+one push costs what that push changed, whatever the size of the store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pygit2
+
+from registry.gate.accepted import changed_dirs
+from registry.gate.published import capsule_id
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
+from registry.git.store import Store
+from registry.index.entries import (
+    capsule_entry,
+    capsule_main,
+    capsule_version,
+    contract_entry,
+    contract_main,
+    contract_version,
+)
+from registry.index.history import idempotency_keys, last_changed, merge_first
+from registry.index.objects import ObjectReader
+from registry.index.snapshot import (
+    CapsuleEntry,
+    CapsuleVersionEntry,
+    ContractEntry,
+    ContractVersionEntry,
+    IndexSnapshot,
+)
+from registry.index.tagrefs import TagRefs
+
+ContractKey = str  # contract name
+CapsuleKey = tuple[str, str]  # (tenant, name)
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _contract_ref(ref: str) -> tuple[str, str] | None:
+    parts = ref[len(CONTRACT_TAGS) :].split("/")
+    return (parts[0], parts[1]) if ref.startswith(CONTRACT_TAGS) and len(parts) == 2 else None
+
+
+def _capsule_ref(ref: str) -> tuple[str, str, int] | None:
+    parts = ref[len(CAPSULE_TAGS) :].split("/")
+    if ref.startswith(CAPSULE_TAGS) and len(parts) == 3 and parts[2].isdigit():
+        return parts[0], parts[1], int(parts[2])
+    return None
+
+
+def _group(refs: Iterable[str]) -> tuple[dict[ContractKey, list[str]], dict[CapsuleKey, list[str]]]:
+    contracts: dict[ContractKey, list[str]] = defaultdict(list)
+    capsules: dict[CapsuleKey, list[str]] = defaultdict(list)
+    for ref in refs:
+        if (c := _contract_ref(ref)) is not None:
+            contracts[c[0]].append(ref)
+        elif (k := _capsule_ref(ref)) is not None:
+            capsules[(k[0], k[1])].append(ref)
+    return contracts, capsules
+
+
+class _Reading:
+    """One build or refresh: a reader over the repository and the head it reads ``main`` at."""
+
+    def __init__(self, store: Store, head: pygit2.Oid | None) -> None:
+        self.store = store
+        self.repo = store.repo
+        self.head = head
+        self.head_hex = str(head) if head is not None else None
+        self.reader = ObjectReader(store.repo)
+
+    def contract_versions(self, name: str, refs: Mapping[str, str]) -> list[ContractVersionEntry]:
+        out = []
+        for ref, tag_id in refs.items():
+            version = ref.rsplit("/", 1)[1]
+            entry = contract_version(self.reader, name, version, ref, tag_id)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def capsule_versions(self, key: CapsuleKey, refs: Mapping[str, str]) -> list[CapsuleVersionEntry]:
+        out = []
+        for ref, tag_id in refs.items():
+            number = int(ref.rsplit("/", 1)[1])
+            entry = capsule_version(self.reader, key[0], key[1], number, ref, tag_id)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def dir_changed_at(
+        self, keys: Mapping[CapsuleKey, list[CapsuleVersionEntry]]
+    ) -> dict[CapsuleKey, datetime]:
+        """When each capsule's directory on ``main`` took its current form.
+
+        A directory that is at ``main`` what it was at its newest version's commit is
+        looked for from that commit (a step or two); the others from the head, never
+        past that commit.
+        """
+        if self.head is None:
+            return {}
+        at_head: dict[str, pygit2.Oid | None] = {}
+        stops: dict[str, pygit2.Oid | None] = {}
+        found: dict[str, datetime] = {}
+        for (tenant, name), versions in keys.items():
+            where = f"capsules/{tenant}/{name}"
+            now = self.reader.entry_id(self.head_hex, where)
+            newest = max(versions, key=lambda v: v.version).commit if versions else None
+            if now is None:
+                continue
+            if newest is not None and self.reader.entry_id(newest, where) == now:
+                found.update(last_changed(self.repo, pygit2.Oid(hex=newest), {where: now}))
+            else:
+                at_head[where] = now
+                stops[where] = pygit2.Oid(hex=newest) if newest is not None else None
+        if at_head:
+            found.update(last_changed(self.repo, self.head, at_head, stop_at=stops))
+        return {key: found.get(f"capsules/{key[0]}/{key[1]}", _EPOCH) for key in keys}
+
+
+def build(store: Store) -> IndexSnapshot:
+    """The whole index, read cold from the store's version tags and ``main``."""
+    tags = TagRefs.read(store.path)
+    head = store.head()
+    run = _Reading(store, head)
+    contract_refs, capsule_refs = _group(tags)
+    # main's contract.yaml is usually the newest version's blob: reading main first
+    # leaves it parsed for the versions.
+    mains = {name: contract_main(run.reader, run.head_hex, name) for name in contract_refs}
+    contracts: dict[str, ContractEntry] = {}
+    for name, refs in contract_refs.items():
+        versions = run.contract_versions(name, {ref: tags[ref] for ref in refs})
+        if versions:
+            contracts[name] = contract_entry(name, versions, mains[name])
+    capsule_versions = {
+        key: run.capsule_versions(key, {ref: tags[ref] for ref in refs}) for key, refs in capsule_refs.items()
+    }
+    capsule_versions = {key: v for key, v in capsule_versions.items() if v}
+    changed_at = run.dir_changed_at(capsule_versions)
+    capsules: dict[str, CapsuleEntry] = {}
+    for key, versions in capsule_versions.items():
+        meta = capsule_main(run.reader, run.head_hex, *key)
+        entry = capsule_entry(key[0], key[1], versions, meta, changed_at[key])
+        capsules[entry.id] = entry
+    idempotency = idempotency_keys(store.repo, head) if head is not None else {}
+    return IndexSnapshot(
+        head=run.head_hex,
+        contracts=contracts,
+        capsules=capsules,
+        tags=tags,
+        idempotency=idempotency,
+        built_at=time.time(),
+    )
+
+
+def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
+    """The index after what changed since ``previous``; ``previous`` itself when nothing did.
+
+    Falls back to a cold build when ``main`` did not move forward from the previous head
+    (a store restored from a backup, say).
+    """
+    tags = TagRefs.read(store.path)
+    head = store.head()
+    head_hex = str(head) if head is not None else None
+    changes = tags.changes_since(previous.tags)
+    if head_hex == previous.head and not changes:
+        return previous
+    if previous.head is None or head is None:
+        return build(store)
+    old = pygit2.Oid(hex=previous.head)
+    try:
+        moved_on = head == old or store.repo.descendant_of(head, old)
+    except (KeyError, pygit2.GitError):
+        moved_on = False
+    if not moved_on:
+        return build(store)
+
+    run = _Reading(store, head)
+    dirs = changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old))) if head != old else set()
+    contract_refs, capsule_refs = _group(changes)
+    touched_contracts = set(contract_refs) | {d.split("/")[1] for d in dirs if d.startswith("contracts/")}
+    touched_capsules = set(capsule_refs) | {
+        (d.split("/")[1], d.split("/")[2]) for d in dirs if d.startswith("capsules/")
+    }
+
+    contracts = dict(previous.contracts)
+    for name in touched_contracts:
+        before = previous.contracts.get(name)
+        changed = {ref: changes[ref] for ref in contract_refs.get(name, ())}
+        kept = [v for v in (before.versions if before else ()) if v.tag_ref not in changed]
+        new = run.contract_versions(name, {r: t for r, t in changed.items() if t is not None})
+        versions = kept + new
+        if not versions:
+            contracts.pop(name, None)
+        elif before is not None and f"contracts/{name}" not in dirs:
+            contracts[name] = replace(before, versions=tuple(sorted(versions, key=lambda v: v.order)))
+        else:
+            contracts[name] = contract_entry(name, versions, contract_main(run.reader, head_hex, name))
+
+    capsules = dict(previous.capsules)
+    rebuilt: dict[CapsuleKey, list[CapsuleVersionEntry]] = {}
+    for key in touched_capsules:
+        before = previous.capsules.get(capsule_id(*key))
+        changed = {ref: changes[ref] for ref in capsule_refs.get(key, ())}
+        kept = [v for v in (before.versions if before else ()) if v.tag_ref not in changed]
+        rebuilt[key] = kept + run.capsule_versions(key, {r: t for r, t in changed.items() if t is not None})
+    moved = {
+        key: v
+        for key, v in rebuilt.items()
+        if v and (f"capsules/{key[0]}/{key[1]}" in dirs or capsule_id(*key) not in previous.capsules)
+    }
+    changed_at = run.dir_changed_at(moved)
+    for key, versions in rebuilt.items():
+        ident = capsule_id(*key)
+        before = previous.capsules.get(ident)
+        if not versions:
+            capsules.pop(ident, None)
+            continue
+        when = changed_at.get(key) or (before.updated_at if before is not None else _EPOCH)
+        meta = capsule_main(run.reader, head_hex, *key)
+        capsules[ident] = capsule_entry(key[0], key[1], versions, meta, when)
+
+    idempotency = previous.idempotency
+    if head != old:
+        added = merge_first(previous.idempotency, idempotency_keys(store.repo, head, since=old).items())
+        idempotency = added if added is not None else idempotency
+    return IndexSnapshot(
+        head=head_hex,
+        contracts=contracts,
+        capsules=capsules,
+        tags=tags,
+        idempotency=idempotency,
+        built_at=time.time(),
+    )
