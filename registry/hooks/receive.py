@@ -17,10 +17,12 @@ import pygit2
 
 from registry.errors import RegistryError
 from registry.gate.evaluate import evaluate
+from registry.gate.policy import policy_at
 from registry.gate.verdict import Verdict
 from registry.git.refs import MAIN
 from registry.git.store import Store
-from registry.hooks.ref_policy import BRANCHES, branch_blockers, ref_problem
+from registry.hooks.ref_policy import BRANCHES, branch_blockers, earlier_commits, ref_problem
+from registry.model import Limits
 from registry.problems import Code, Problem
 from registry.settings import Settings
 from registry.text import diagnostic_lines, printable
@@ -88,6 +90,8 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
     """
     decision = PushDecision([], {}, {})
     main = store.head()
+    limits = policy_at(store, main).limits
+    known = [pygit2.Oid(hex=oid) for oid in store.refs_under(BRANCHES).values()]
     for u in updates:
         problem = ref_problem(u.ref, created=u.created, deleted=u.deleted)
         if problem is not None:
@@ -107,12 +111,23 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             verdict = evaluate(store, old, new)
             decision.verdicts[u.ref] = verdict
             decision.problems.extend(verdict.problems)
+            decision.problems.extend(_earlier(store, new, verdict, known=known, limits=limits))
         elif not u.deleted:  # a proposal branch; deleting one is the author's call
             new = pygit2.Oid(hex=u.new)
             base = (store.repo.merge_base(main, new) or main) if main is not None else None
             verdict = evaluate(store, base, new, check_signatures=False)
-            decision.proposals[u.ref] = Proposal(verdict, branch_blockers(verdict))
+            earlier = _earlier(store, new, verdict, known=known, limits=limits)
+            decision.proposals[u.ref] = Proposal(verdict, branch_blockers(verdict) + earlier)
     return decision
+
+
+def _earlier(
+    store: Store, new: pygit2.Oid, verdict: Verdict, *, known: list[pygit2.Oid], limits: Limits
+) -> tuple[Problem, ...]:
+    """The earlier commits' problems that the verdict on the whole update does not already name."""
+    named = {(p.code, p.file) for p in verdict.problems}
+    found = earlier_commits(store, new, known=known, limits=limits)
+    return tuple(p for p in found if (p.code, p.file) not in named)
 
 
 def _say(lines: Iterable[str], out: TextIO) -> None:

@@ -10,6 +10,9 @@ The rule, for every ref a push updates:
   store's layout, names, file modes or size and expansion limits (see
   :data:`EVERY_BRANCH`, and every code whose outcome is ``LIMIT``) refuses the push.
   A proposal branch may be deleted.
+- What a branch must keep holds for every commit a push brings, not only its tip: a
+  file added by one commit and removed by the next still lands in the store's history,
+  so each new commit's own change is held to the same layout and limits.
 - Every ref outside ``refs/heads/`` (tags, notes, ``refs/registry/…``, anything else) is
   the registry's alone: a push may not create, move or delete one. Version tags are
   written by the registry when a version lands on ``main``.
@@ -19,8 +22,16 @@ Branch names themselves are checked by git (``git check-ref-format``) before any
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+import pygit2
+from pygit2.enums import SortMode
+
+from registry.gate.layout import layout
 from registry.gate.verdict import Verdict
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, MAIN
+from registry.git.store import Store
+from registry.model import Limits
 from registry.problems import Code, Outcome, Problem
 
 BRANCHES = "refs/heads/"
@@ -71,3 +82,27 @@ def refuses_any_branch(problem: Problem) -> bool:
 def branch_blockers(verdict: Verdict) -> tuple[Problem, ...]:
     """The problems of a proposal's verdict that refuse the proposal branch itself."""
     return tuple(p for p in verdict.problems if refuses_any_branch(p))
+
+
+def earlier_commits(
+    store: Store, new: pygit2.Oid, *, known: Iterable[pygit2.Oid], limits: Limits
+) -> Iterator[Problem]:
+    """What no branch may hold, in the commits a push brings besides its tip.
+
+    ``known`` are the tips already in the store (their history was judged when it was
+    pushed). Each new commit is judged by its own change against its first parent; the
+    tip is left to the gate, which judges the whole update.
+    """
+    walker = store.repo.walk(new, SortMode.TOPOLOGICAL)
+    for tip in known:
+        walker.hide(tip)
+    for commit in walker:
+        if commit.id == new:
+            continue
+        parent = store.snapshot(commit.parents[0].id if commit.parents else None)
+        snap = store.snapshot(commit.id)
+        changes, truncated = snap.changed_entries(parent, limit=limits.max_files)
+        for p in layout(changes, limits=limits, snapshot=snap, truncated=truncated).problems:
+            if refuses_any_branch(p):
+                where = f"in commit {str(commit.id)[:12]}, which this push brings"
+                yield Problem(p.code, f"{p.message} ({where})", p.path, p.severity, p.file, p.keyword)

@@ -221,3 +221,41 @@ def test_the_ref_rule_as_a_table(ref: str, created: bool, deleted: bool, code: C
     assert (problem.code if problem else None) is code
     if problem is not None:
         assert problem.file == ref
+
+
+def add_then_remove_junk(work: Path) -> None:
+    """Two commits: the first adds a symlink and a stray binary, the second removes both."""
+    (work / "junk.bin").write_bytes(b"\0" * 2_000_000)
+    (work / "contracts" / "link").symlink_to("/etc/passwd")
+    commit(work, "junk")
+    (work / "junk.bin").unlink()
+    (work / "contracts" / "link").unlink()
+    commit(work, "remove the junk again")
+
+
+@pytest.mark.parametrize("ref", ["main", "refs/heads/idea"])
+def test_every_commit_of_a_push_is_held_to_the_layout_not_only_its_tip(
+    store: Store, clone: Path, ref: str
+) -> None:
+    before = refs(store)
+    add_then_remove_junk(clone)
+    junk_commit = git("rev-parse", "--short=12", "HEAD~1", cwd=clone).stdout.strip()
+    code, err = push(clone, f"HEAD:{ref}")
+    assert code != 0 and "pre-receive hook declined" in err
+    assert "junk.bin: this path is outside the registry's layout" in err
+    assert "contracts/link: this is a symlink" in err
+    assert f"(in commit {junk_commit}, which this push brings)" in err
+    assert "[layout.path]" in err and "[file.mode]" in err
+    assert refs(store) == before and fsck_clean(store)
+
+
+def test_several_clean_commits_some_already_on_a_proposal_branch_land(store: Store, clone: Path) -> None:
+    edit_schema(clone, lambda d: d["properties"].update(note={"type": "string"}))
+    set_version(clone, "1.1.0")
+    commit(clone, "1.1.0")
+    (clone / "README.md").write_text("notes\n")
+    commit(clone, "readme")
+    assert push(clone, "HEAD~1:refs/heads/idea")[0] == 0
+    code, err = push(clone, "HEAD:main")
+    assert code == 0, err
+    assert "refs/tags/contracts/ritual.started/1.1.0" in refs(store)
