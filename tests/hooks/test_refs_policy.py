@@ -58,12 +58,9 @@ def set_version(work: Path, version: str) -> None:
     "ref",
     [
         "refs/tags/contracts",  # a prefix of the contract version namespace
-        "refs/tags/capsules",
-        "refs/tags/contracts.x",
         "refs/tags/v1.0",  # any tag at all
-        "refs/registry/tagged",
+        "refs/registry/tagged",  # the registry's own bookkeeping
         "refs/notes/commits",
-        "refs/pull/1/head",
     ],
 )
 def test_a_ref_outside_refs_heads_is_refused_by_name_and_rule(store: Store, clone: Path, ref: str) -> None:
@@ -209,6 +206,9 @@ def test_git_itself_refuses_branch_names_that_break_its_rules(store: Store, clon
         ("refs/tags/contracts/a/1.0.0", True, False, Code.REF_IMMUTABLE),
         ("refs/tags/capsules/t/c/1", False, True, Code.REF_IMMUTABLE),
         ("refs/tags/contracts", True, False, Code.REF_NAMESPACE),
+        ("refs/tags/capsules", True, False, Code.REF_NAMESPACE),
+        ("refs/tags/contracts.x", True, False, Code.REF_NAMESPACE),
+        ("refs/pull/1/head", True, False, Code.REF_NAMESPACE),
         ("refs/tags/anything", False, False, Code.REF_NAMESPACE),
         ("refs/registry/tagged", False, True, Code.REF_NAMESPACE),
         ("refs/notes/commits", True, False, Code.REF_NAMESPACE),
