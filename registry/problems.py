@@ -103,6 +103,10 @@ class Code(StrEnum):
     NOT_FOUND = "store.not_found"
     STORE_UNREADABLE = "store.unreadable"
     STORE_BUSY = "store.busy"
+    # requests to the HTTP door
+    REQUEST_STALE = "request.stale"  # If-Match names an etag that is no longer current
+    REQUEST_KEY_REUSED = "request.key_reused"  # an idempotency key sent again with another body
+    REQUEST_READ_ONLY = "request.read_only"  # a write to a server that holds no registry key
 
     @property
     def outcome(self) -> Outcome:
@@ -137,6 +141,8 @@ _OUTCOMES: dict[Code, Outcome] = {
     Code.NOT_FOUND: Outcome.NOT_FOUND,
     Code.STORE_UNREADABLE: Outcome.UNAVAILABLE,
     Code.STORE_BUSY: Outcome.UNAVAILABLE,
+    Code.REQUEST_STALE: Outcome.CONFLICT,
+    Code.REQUEST_READ_ONLY: Outcome.FORBIDDEN,
 }
 
 # The order in which a refusal's kind is chosen when a change breaks several rules: the

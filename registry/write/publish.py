@@ -162,6 +162,7 @@ def publish_contract(
     item: ContractInput,
     *,
     writer: Writer,
+    trailers: Mapping[str, str] | None = None,
     door: Door = "cli",
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
@@ -209,6 +210,7 @@ def publish_contract(
         build,
         message=f"publish contract {name} {version.text}",
         writer=writer,
+        trailers=trailers,
         expect=expect,
         door=door,
         on_landed=on_landed,
