@@ -1,0 +1,55 @@
+"""The HTTP door: one FastAPI app serving both old APIs from the index, writing through ``publish()``.
+
+``create_app`` only wires: the routers (``contracts.py``, ``capsules.py``), the door's one
+error mapping (``errors.py``), the body bound, the OpenAPI document and the health check.
+``registry serve`` builds the ``ApiConfig`` and runs the app on uvicorn.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.responses import PlainTextResponse
+
+from registry.api import capsules, contracts, errors, openapi
+from registry.api.body_limit import BodyLimit
+from registry.api.config import ApiConfig
+from registry.api.door import Door
+from registry.ops import install_operations
+
+DESCRIPTION = """A GitOps registry of contracts (JSON Schemas) and capsules, served from a signed git store.
+
+* `/registry/contracts/…`: the old demon-registry API (camelCase, plain-text errors).
+* `/api/v1/capsules/…`: the old capsule registry API (snake_case, RFC 7807 problem+json, `X-Tenant-ID`).
+
+Every write becomes a signed commit and a signed tag in the store; answers come from an
+index of the store, and a write answers once the index holds it.
+"""
+
+
+def create_app(config: ApiConfig) -> FastAPI:
+    app = FastAPI(
+        title="registry",
+        version="1",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
+    )
+    app.state.door = Door(config)
+    app.state.config = config
+    errors.install(app)
+    app.add_middleware(BodyLimit)
+    app.include_router(contracts.router)
+    app.include_router(capsules.router)
+    from registry.api.ccompat import ccompat_app  # the Confluent-compatible door, its own error shape
+
+    app.mount("/ccompat", ccompat_app(config))
+    app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
+    install_operations(app, config)  # probes, /metrics; request ids, logs, metrics and spans
+    openapi.install(app, config.authenticator.security_schemes())
+    return app
+
+
+async def healthz() -> PlainTextResponse:
+    """``OK`` while the process serves requests (the old registry's health check)."""
+    return PlainTextResponse("OK")

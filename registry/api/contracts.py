@@ -1,0 +1,239 @@
+"""The contracts API (spec section 7), in the old demon-registry's shape.
+
+Reads need the ``contracts:read`` scope, writes ``contracts:write``. Bodies are camelCase;
+errors are plain text with the old service's words and statuses (``errors.py``). A
+version's bundle and raw schema are encoded once and served with a strong ETag and an
+immutable lifetime; what moves with each publish (``latest``, lists, versions, the
+changelog) gets a short one. Every answer about a deprecated contract carries
+``Deprecation`` (and ``Sunset`` when set).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygit2
+from fastapi import APIRouter, Body, Header, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from registry.api import contract_views as views
+from registry.api.caching import IMMUTABLE, SHORT, Encoded, deprecation_headers, encode_json, respond
+from registry.api.compatibility import compatibility, read_schema, schema_text
+from registry.api.door import Door
+from registry.api.idempotency import CONTRACTS_SCOPE, HEADER, Idempotency
+from registry.api.writes import idempotent_post
+from registry.auth.principal import READ_SCOPE, WRITE_SCOPE, Principal
+from registry.errors import InvalidInput
+from registry.gate.policy import policy_at
+from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
+from registry.model import contract_name
+from registry.write.publish import ContractInput, publish_contract
+
+router = APIRouter(prefix="/registry/contracts", tags=["contracts"])
+
+SCHEMA_JSON = "application/schema+json"
+
+
+class PublishContract(BaseModel):
+    """The old ``demonctl contracts publish`` body; ``wit`` and ``descriptor`` carry file texts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(max_length=128, examples=["ritual.started"])
+    version: str = Field(max_length=128, examples=["1.0.0"])
+    description: str | None = Field(default=None, max_length=65536)
+    jsonSchema: str | dict[str, Any] | bool | None = Field(
+        default=None, description="the JSON Schema: its file text, or the schema as a JSON object"
+    )
+    witPath: str | None = Field(default=None, description="file name of the WIT interface (basename kept)")
+    descriptorPath: str | None = Field(default=None, description="file name of the descriptor")
+    wit: str | None = Field(default=None, description="the WIT file's text; needed with witPath")
+    descriptor: str | None = Field(
+        default=None, description="the descriptor's text; needed with descriptorPath"
+    )
+
+
+class CheckCompatibility(BaseModel):
+    """A proposed schema, and optionally the version it would get and the mode to judge it in."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    jsonSchema: str | dict[str, Any] | bool | None = None
+    version: str | None = Field(default=None, max_length=128)
+    mode: str | None = Field(default=None, max_length=32)
+    policy: str | None = Field(default=None, max_length=16)
+
+
+def _reader(door: Door, request: Request) -> Principal:
+    principal = door.caller(request)
+    principal.require_scope(READ_SCOPE)
+    return principal
+
+
+async def _reader_async(door: Door, request: Request) -> Principal:
+    principal = await door.caller_async(request)
+    principal.require_scope(READ_SCOPE)
+    return principal
+
+
+def _headers(contract: ContractEntry) -> dict[str, str]:
+    return deprecation_headers(contract.deprecated, contract.sunset)
+
+
+def _bundle(door: Door, v: ContractVersionEntry) -> Encoded:
+    return door.encoded.get(("contract", v.tag_id), lambda: Encoded.json(views.bundle(v)))
+
+
+@router.get("", summary="List every published contract version")
+async def list_contracts(request: Request) -> Response:
+    door = Door.of(request)
+    await _reader_async(door, request)
+    snapshot = door.snapshot()
+    encoded = door.encoded.get(
+        ("contracts", id(snapshot), snapshot.head), lambda: Encoded.json(views.listing(snapshot))
+    )
+    return respond(request, encoded, cache_control=SHORT)
+
+
+@router.get("/{name}", summary="A contract's published versions")
+async def contract_versions(name: str, request: Request) -> Response:
+    door = Door.of(request)
+    await _reader_async(door, request)
+    contract = views.find(door.snapshot(), name)
+    return respond(
+        request, Encoded.json(views.versions(contract)), cache_control=SHORT, headers=_headers(contract)
+    )
+
+
+@router.get("/{name}/latest", summary="The latest version's bundle (highest SemVer)")
+async def latest(name: str, request: Request) -> Response:
+    door = Door.of(request)
+    await _reader_async(door, request)
+    contract = views.find(door.snapshot(), name)
+    return respond(request, _bundle(door, contract.latest), cache_control=SHORT, headers=_headers(contract))
+
+
+@router.get("/{name}/changelog", summary="Markdown changelog of every published version")
+def changelog(name: str, request: Request) -> Response:
+    door = Door.of(request)
+    _reader(door, request)
+    snapshot = door.snapshot()
+    contract = views.find(snapshot, name)
+    key = ("changelog", name, contract.versions[-1].tag_id, contract.compatibility, contract.policy)
+
+    def build() -> Encoded:
+        policy = policy_at(door.store(), _oid(snapshot))
+        return Encoded.of(views.changelog(contract, policy).encode(), "text/markdown; charset=utf-8")
+
+    return respond(request, door.encoded.get(key, build), cache_control=SHORT, headers=_headers(contract))
+
+
+@router.get("/{name}/{version}", summary="One version's bundle (immutable)")
+async def contract_version(name: str, version: str, request: Request) -> Response:
+    door = Door.of(request)
+    await _reader_async(door, request)
+    contract, found = views.find_version(door.snapshot(), name, version)
+    return respond(request, _bundle(door, found), cache_control=IMMUTABLE, headers=_headers(contract))
+
+
+@router.get("/{name}/{version}/schema", summary="One version's JSON Schema, as stored (immutable)")
+async def contract_schema(name: str, version: str, request: Request) -> Response:
+    door = Door.of(request)
+    await _reader_async(door, request)
+    contract, found = views.find_version(door.snapshot(), name, version)
+    media = SCHEMA_JSON if _wants_schema_json(request.headers.get("accept", "")) else "application/json"
+    encoded = door.encoded.get(
+        ("schema", found.tag_id, media), lambda: Encoded.of(found.schema_text.encode(), media)
+    )
+    return respond(request, encoded, cache_control=IMMUTABLE, headers=_headers(contract))
+
+
+def _wants_schema_json(accept: str) -> bool:
+    """``application/schema+json`` unless the client asked for plain ``application/json`` only."""
+    kinds = {part.split(";")[0].strip().lower() for part in accept.split(",") if part.strip()}
+    return not kinds or SCHEMA_JSON in kinds or "application/json" not in kinds
+
+
+@router.post("", status_code=201, summary="Publish a contract version (old demonctl body)")
+def publish(
+    request: Request,
+    item: PublishContract = Body(...),  # noqa: B008 - FastAPI's way of naming a body
+    key: str | None = Header(default=None, alias=HEADER),
+) -> Response:
+    door = Door.of(request)
+    principal = door.caller(request)
+    principal.require_scope(WRITE_SCOPE)
+    body = item.model_dump_json().encode()
+    idem = Idempotency.of(key, scope=CONTRACTS_SCOPE, method="POST", path=request.url.path, body=body)
+    contract = _contract_input(item)
+
+    def write(trailers: dict[str, str]) -> str:
+        result = door.publish(
+            principal,
+            lambda store, writer: publish_contract(
+                store,
+                contract,
+                writer=writer,
+                trailers=trailers,
+                door="http",
+                on_landed=door.config.index.landed,
+            ),
+        )
+        return str(result.commit)
+
+    def answer(snapshot: IndexSnapshot, commit: str) -> dict[str, Any] | None:
+        found = views.by_commit(snapshot, item.name, commit)
+        return views.created(found) if found is not None else None
+
+    return idempotent_post(door, idem, write, answer)
+
+
+def _contract_input(item: PublishContract) -> ContractInput:
+    """The publish body as the domain takes it; a path without its file's text cannot be stored."""
+    wit = _file(item.witPath, item.wit, "wit", f"{item.name.rsplit('.', 1)[-1]}.wit")
+    descriptor = _file(item.descriptorPath, item.descriptor, "descriptor", "descriptor.json")
+    return ContractInput(
+        item.name, item.version, schema_text(item.jsonSchema), item.description, wit, descriptor
+    )
+
+
+def _file(path: str | None, text: str | None, field: str, default: str) -> tuple[str, str] | None:
+    if text is None:
+        if path:
+            raise InvalidInput(
+                f"{field}Path names a file but '{field}' does not carry its text",
+                hint=f"the registry stores the file itself: send its text in '{field}' "
+                f"(and its file name in '{field}Path')",
+            )
+        return None
+    return ((path or default).replace("\\", "/").rsplit("/", 1)[-1], text)
+
+
+@router.post("/{name}/compatibility", summary="Check a proposed schema against the published versions")
+def check_compatibility(
+    name: str,
+    request: Request,
+    item: CheckCompatibility = Body(...),  # noqa: B008 - FastAPI's way of naming a body
+) -> Response:
+    door = Door.of(request)
+    _reader(door, request)
+    contract_name(name)
+    snapshot = door.snapshot()
+    policy = policy_at(door.store(), _oid(snapshot))
+    schema = read_schema(schema_text(item.jsonSchema), policy)
+    body = compatibility(
+        name,
+        snapshot.contracts.get(name),
+        schema,
+        version=item.version,
+        mode=item.mode,
+        lint_policy=item.policy,
+        policy=policy,
+    )
+    return Response(encode_json(body), 200, {"Cache-Control": "no-store"}, media_type="application/json")
+
+
+def _oid(snapshot: IndexSnapshot) -> pygit2.Oid | None:
+    """The commit the snapshot was built from: settings are read there, never at a newer head."""
+    return pygit2.Oid(hex=snapshot.head) if snapshot.head else None

@@ -1,0 +1,142 @@
+"""The OpenAPI document: both API families, their security scheme, headers and error shapes.
+
+FastAPI derives paths and bodies from the routes; this adds what it cannot see: the bearer
+scheme every route but the health check needs, ``X-Tenant-ID`` and ``X-Idempotency-Key``,
+and each family's error responses (plain text for contracts, problem+json for capsules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from registry.api.errors import CAPSULES_PREFIX, PROBLEM_JSON
+from registry.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from registry.auth.principal import TENANT_HEADER
+
+OPEN_PATHS = ("/healthz",)
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 7807 problem details, as the old capsule service answered errors.",
+    "required": ["type", "title", "status", "detail", "instance", "trace_id"],
+    "properties": {
+        "type": {"type": "string", "format": "uri", "example": "urn:registry:problem:capsule.schema"},
+        "title": {"type": "string", "example": "Unprocessable Entity"},
+        "status": {"type": "integer", "example": 422},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "example": "/api/v1/capsules"},
+        "trace_id": {"type": "string"},
+        "hint": {"type": "string", "description": "what to do about it"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationProblem"}},
+        "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationProblem"}},
+    },
+}
+VALIDATION_PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "path"],
+    "properties": {
+        "code": {"type": "string", "example": "capsule.tool_not_allowed"},
+        "message": {"type": "string"},
+        "path": {
+            "type": "string",
+            "description": "JSONPath into the document",
+            "example": "$.spec.steps[0].tool",
+        },
+        "file": {"type": "string"},
+    },
+}
+TEXT_ERROR: dict[str, Any] = {
+    "type": "string",
+    "description": "The old demon-registry's plain-text error message.",
+    "example": "Contract ritual.started version 1.0.0 already exists",
+}
+
+CONTRACT_ERRORS = {
+    "400": "Malformed body, invalid name, version or schema",
+    "401": "Missing Authorization header / Invalid token: …",
+    "403": "Insufficient permissions: contracts:read|contracts:write scope required; or a read-only server",
+    "404": "Contract not found: <name> v<version>",
+    "409": "Contract <name> version <v> already exists; or a change its version does not allow",
+    "413": "Body or schema too large, deep or complex",
+    "503": "The store is busy: try again",
+}
+CAPSULE_ERRORS = {
+    "400": "Malformed body or parameters",
+    "401": "Missing or invalid token",
+    "403": "Missing role, or a tenant the token does not grant",
+    "404": "No such capsule in this tenant, or one the caller may not see",
+    "409": "Already exists, content already published, deleted, or a stale If-Match",
+    "413": "Body or document too large, deep or complex",
+    "422": "The document breaks the rules (see errors), or an idempotency key reused for another body",
+    "503": "The store is busy: try again",
+}
+
+
+def _header(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
+def _decorate(path: str, method: str, op: dict[str, Any], schemes: list[str]) -> None:
+    capsules = path.startswith(CAPSULES_PREFIX.rstrip("/"))
+    op["security"] = [{name: []} for name in schemes]
+    params = op.setdefault("parameters", [])
+    names = {p.get("name", "").lower() for p in params}
+    if capsules and TENANT_HEADER.lower() not in names:
+        params.append(_header(TENANT_HEADER, "the tenant to act for; optional when the token grants one"))
+    if (
+        method == "post"
+        and IDEMPOTENCY_HEADER.lower() not in names
+        and path.endswith(("capsules", "versions"))
+    ):
+        params.append(_header(IDEMPOTENCY_HEADER, "replays of the same request get the first answer"))
+    errors = CAPSULE_ERRORS if capsules else CONTRACT_ERRORS
+    content = (
+        {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        if capsules
+        else {"text/plain": {"schema": {"$ref": "#/components/schemas/TextError"}}}
+    )
+    responses = op.setdefault("responses", {})
+    if not capsules:
+        responses.pop("422", None)  # the old registry answered malformed bodies 400
+    for status, text in errors.items():
+        responses[status] = {"description": text, "content": content}
+
+
+def install(app: FastAPI, security_schemes: Mapping[str, Mapping[str, str]]) -> None:
+    """Replace ``app.openapi`` with one that documents security, headers and errors.
+
+    ``security_schemes`` are the authenticator's (a bearer JWT, and OpenID Connect
+    discovery when an issuer is trusted); any of them admits a caller.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = doc.setdefault("components", {})
+        components["securitySchemes"] = {name: dict(scheme) for name, scheme in security_schemes.items()}
+        schemas = components.setdefault("schemas", {})
+        schemas["Problem"] = PROBLEM_SCHEMA
+        schemas["ValidationProblem"] = VALIDATION_PROBLEM
+        schemas["TextError"] = TEXT_ERROR
+        for path, item in doc.get("paths", {}).items():
+            if path in OPEN_PATHS:
+                continue
+            for method, op in item.items():
+                _decorate(path, method, op, list(security_schemes))
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
