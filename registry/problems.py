@@ -21,6 +21,7 @@ class Outcome(Enum):
     CONFLICT = "conflict"  # the store already holds something this clashes with
     BREAKING = "breaking"  # a change its version or compatibility mode does not allow
     FORBIDDEN = "forbidden"  # the writer may not do this
+    UNAUTHENTICATED = "unauthenticated"  # no credentials, or credentials that do not verify
     LIMIT = "limit"  # too large, deep or slow to judge
     NOT_FOUND = "not_found"
     UNAVAILABLE = "unavailable"  # the store is busy or unreadable: try again
@@ -96,6 +97,15 @@ class Code(StrEnum):
     # signatures and rights
     SIGNATURE_INVALID = "signature.invalid"
     SIGNATURE_PERMISSION = "signature.permission"
+    # authentication and tenancy (the HTTP doors)
+    AUTH_MISSING = "auth.missing"
+    AUTH_INVALID = "auth.invalid"
+    AUTH_SCOPE = "auth.scope"
+    AUTH_ROLE = "auth.role"
+    AUTH_TENANT = "auth.tenant"
+    AUTH_TENANT_REQUIRED = "auth.tenant_required"
+    AUTH_KEYS_UNAVAILABLE = "auth.keys_unavailable"
+    AUTH_CONFIG = "auth.config"
     # bounds
     LIMIT_EXCEEDED = "limit.exceeded"
     # failures that are not a rule of the change
@@ -128,6 +138,14 @@ _OUTCOMES: dict[Code, Outcome] = {
     Code.SIGNATURE_INVALID: Outcome.FORBIDDEN,
     Code.SIGNATURE_PERMISSION: Outcome.FORBIDDEN,
     Code.REF_NAMESPACE: Outcome.FORBIDDEN,
+    Code.AUTH_MISSING: Outcome.UNAUTHENTICATED,
+    Code.AUTH_INVALID: Outcome.UNAUTHENTICATED,
+    Code.AUTH_SCOPE: Outcome.FORBIDDEN,
+    Code.AUTH_ROLE: Outcome.FORBIDDEN,
+    Code.AUTH_TENANT: Outcome.FORBIDDEN,
+    Code.AUTH_TENANT_REQUIRED: Outcome.BAD_INPUT,
+    Code.AUTH_KEYS_UNAVAILABLE: Outcome.UNAVAILABLE,
+    Code.AUTH_CONFIG: Outcome.BAD_INPUT,
     Code.FILE_TOO_LARGE: Outcome.LIMIT,
     Code.LAYOUT_SIZE: Outcome.LIMIT,
     Code.YAML_DEPTH: Outcome.LIMIT,
@@ -151,6 +169,7 @@ OUTCOME_PRECEDENCE = (
     Outcome.CONFLICT,
     Outcome.BREAKING,
     Outcome.FORBIDDEN,
+    Outcome.UNAUTHENTICATED,
     Outcome.LIMIT,
     Outcome.INVALID,
     Outcome.BAD_INPUT,

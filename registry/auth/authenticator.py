@@ -1,0 +1,365 @@
+"""From an ``Authorization`` header to a :class:`Principal`, or a typed refusal.
+
+An :class:`Authenticator` holds one or two *trusts*: HS tokens verified with the shared
+secret, and asymmetric tokens verified with a public key, a JWKS or an OIDC issuer's keys.
+A token goes to the trust that serves its header's algorithm, and is verified with the
+key that trust picks (by ``kid``) and only with the algorithms that key's type allows.
+``exp`` is required; ``exp``, ``nbf`` and ``iat`` are checked with a leeway; ``iss`` and
+``aud`` are checked when the trust names them.
+
+It sits on every request, so the usual case costs no network and little time: keys are
+cached (see :mod:`registry.auth.jwks`), and a token that verified is remembered for up
+to a minute (never past its ``exp``), so the next request with it skips the signature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import os
+import re
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from registry.auth.errors import AuthConfigError, AuthFailed
+from registry.auth.jwks import Fetch, JwksKeys, OidcKeys, RefreshPolicy, check_url
+from registry.auth.keys import (
+    ASYMMETRIC_ALGORITHMS,
+    HMAC_ALGORITHMS,
+    FetchNeeded,
+    KeySource,
+    SharedSecret,
+    StaticKey,
+    load_public_key,
+)
+from registry.auth.principal import ADMIN, ANY_TENANT, READ_SCOPE, WRITE_SCOPE, Principal
+from registry.auth.settings import DEFAULT_DEV_SECRET, DEFAULT_LEEWAY, AuthSettings
+from registry.auth.tokens import mint
+
+__all__ = ["SECURITY_SCHEMES", "Authenticator", "Trust", "bearer_token", "mint"]
+
+#: OpenAPI security schemes (OpenAPI 3.1 §4.8.27) for ``components.securitySchemes``.
+SECURITY_SCHEMES: Mapping[str, Mapping[str, str]] = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A JWT: scopes contracts:read / contracts:write; roles viewer, editor, admin; "
+        "tenant or tenants, matched against X-Tenant-ID",
+    }
+}
+
+MAX_TOKEN_LENGTH = 16 * 1024
+_CACHE_SIZE = 4096
+_CACHE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Trust:
+    """One way to trust a token: where its key comes from, and the ``iss``/``aud`` it must carry.
+
+    ``issuer`` None means the source's own (an OIDC issuer's), or no check.
+    """
+
+    keys: KeySource
+    issuer: str | None = None
+    audience: str | None = None
+
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def _unverified_header(token: str) -> dict[str, Any]:
+    """The JOSE header, read only to choose the key; the JWT library checks it all again.
+
+    (The library's own reader decodes all three segments character by character, which
+    was most of the cost of a request.)
+    """
+    head, dot, _ = token.partition(".")
+    if not dot or len(head) > 4096 or not _SEGMENT.fullmatch(head):
+        raise AuthFailed.invalid("Invalid header")
+    data = head.rstrip("=")
+    try:
+        header = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    except (ValueError, binascii.Error, RecursionError):
+        raise AuthFailed.invalid("Invalid header string") from None
+    if not isinstance(header, dict):
+        raise AuthFailed.invalid("Invalid header string: must be a json object")
+    return header
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header (RFC 6750 §2.1)."""
+    if authorization is None or not authorization.strip():
+        raise AuthFailed.missing()
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise AuthFailed(
+            "Authorization header must use Bearer scheme", hint="send 'Authorization: Bearer <token>'"
+        )
+    token = token.strip()
+    if not token:
+        raise AuthFailed.invalid("the Authorization header holds no token")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise AuthFailed.invalid(f"the token is longer than {MAX_TOKEN_LENGTH} characters")
+    return token
+
+
+class Authenticator:
+    """Verifies bearer tokens against the configured trusts; see the module docstring."""
+
+    def __init__(
+        self,
+        trusts: Sequence[Trust],
+        *,
+        leeway: float = DEFAULT_LEEWAY,
+        dev: bool = False,
+        minting_secret: bytes | None = None,
+    ) -> None:
+        by_alg: dict[str, Trust] = {}
+        for trust in trusts:
+            for alg in trust.keys.algorithms:
+                if alg in by_alg:
+                    raise AuthConfigError(
+                        f"two key sources verify {alg}",
+                        hint="set one of JWT_PUBLIC_KEY, JWKS_URL and OIDC_ISSUER_URL",
+                    )
+                by_alg[alg] = trust
+        if not by_alg:
+            raise AuthConfigError("no algorithm is accepted", hint="set JWT_SECRET or a public key source")
+        self.trusts = tuple(trusts)
+        self.leeway = leeway
+        self.dev = dev
+        self._by_alg = by_alg
+        self._minting_secret = minting_secret
+        self._verified: dict[str, tuple[Principal, float]] = {}
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def for_secret(
+        cls, secret: str | bytes, *, issuer: str | None = None, audience: str | None = None, dev: bool = False
+    ) -> Authenticator:
+        """HS tokens only, verified with ``secret`` (at least 32 bytes unless ``dev``)."""
+        raw = secret.encode() if isinstance(secret, str) else secret
+        source = SharedSecret(raw, allow_short=dev)
+        return cls([Trust(source, issuer, audience)], dev=dev, minting_secret=raw)
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, dev: bool = False, fetch: Fetch | None = None
+    ) -> Authenticator:
+        """The authenticator the environment describes (see :mod:`registry.auth.settings`).
+
+        Refuses (``AuthConfigError``, exit status 2) when nothing is configured, when
+        ``JWT_SECRET`` is the well-known development default or shorter than 32 bytes, or
+        when a setting cannot be used, unless ``dev``: then a missing configuration gets a
+        throwaway random secret, and a short or default secret is accepted.
+        """
+        settings = AuthSettings.from_env(os.environ if env is None else env)
+        return cls.from_settings(settings, dev=dev, fetch=fetch)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: AuthSettings,
+        *,
+        dev: bool = False,
+        fetch: Fetch | None = None,
+        policy: RefreshPolicy | None = None,
+    ) -> Authenticator:
+        """The authenticator ``settings`` describe; see :meth:`from_env`."""
+        if not settings.configured and dev:
+            settings = AuthSettings(secret=secrets.token_urlsafe(48), leeway=settings.leeway)
+        if not settings.configured:
+            raise AuthConfigError(
+                "no JWT secret or key is configured",
+                hint="set JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL or OIDC_ISSUER_URL, "
+                "or start with --dev for a throwaway secret",
+            )
+        only = frozenset({settings.algorithm}) if settings.algorithm else None
+        if only is not None and not only <= HMAC_ALGORITHMS | ASYMMETRIC_ALGORITHMS:
+            raise AuthConfigError(
+                f"JWT_ALGORITHM {settings.algorithm!r} is not an algorithm this server verifies",
+                hint="use one of " + ", ".join(sorted(HMAC_ALGORITHMS | ASYMMETRIC_ALGORITHMS)),
+            )
+        trusts: list[Trust] = []
+        minting_secret = None
+        if settings.secret is not None and (only is None or only <= HMAC_ALGORITHMS):
+            if settings.secret == DEFAULT_DEV_SECRET and not dev:
+                raise AuthConfigError(
+                    "JWT_SECRET is the published development default",
+                    hint="set a random secret (e.g. `openssl rand -hex 32`), or start with --dev",
+                )
+            source = SharedSecret(settings.secret, only=only, allow_short=dev)
+            minting_secret = source.secret
+            trusts.append(Trust(source, settings.issuer, settings.audience))
+        asymmetric = _asymmetric_source(settings, only, fetch, policy or RefreshPolicy())
+        if asymmetric is not None:
+            audience = settings.oidc_audience or settings.audience
+            trusts.append(Trust(asymmetric, None if settings.oidc_issuer_url else settings.issuer, audience))
+        if not trusts:
+            raise AuthConfigError(
+                f"JWT_ALGORITHM {settings.algorithm} fits none of the configured secrets and keys",
+                hint="unset JWT_ALGORITHM, or set the secret or key it needs",
+            )
+        return cls(trusts, leeway=settings.leeway, dev=dev, minting_secret=minting_secret)
+
+    # -- verification -----------------------------------------------------------------
+
+    def authenticate(self, authorization_header: str | None) -> Principal:
+        """The principal of a request's ``Authorization`` header.
+
+        Raises ``AuthFailed`` (401) and, when the issuer's keys cannot be fetched,
+        ``KeysUnavailable`` (503). May block on the network for a few seconds when a
+        token names a key not yet fetched; :meth:`authenticate_async` never blocks a loop.
+        """
+        return self._authenticate(authorization_header, may_fetch=True)
+
+    async def authenticate_async(self, authorization_header: str | None) -> Principal:
+        """:meth:`authenticate` for an event loop: inline, or in a thread when keys must be fetched."""
+        try:
+            return self._authenticate(authorization_header, may_fetch=False)
+        except FetchNeeded:
+            return await asyncio.to_thread(self._authenticate, authorization_header, may_fetch=True)
+
+    def warm(self) -> None:
+        """Fetch every remote key set now (at start), so the first request need not."""
+        for trust in self.trusts:
+            refresh = getattr(trust.keys, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _authenticate(self, authorization_header: str | None, *, may_fetch: bool) -> Principal:
+        token = bearer_token(authorization_header)
+        now = time.time()
+        hit = self._verified.get(token)
+        if hit is not None and now < hit[1]:
+            return hit[0]
+        principal, until = self._verify(token, now, may_fetch=may_fetch)
+        if len(self._verified) >= _CACHE_SIZE:
+            self._verified.clear()
+        self._verified[token] = (principal, until)
+        return principal
+
+    def _verify(self, token: str, now: float, *, may_fetch: bool) -> tuple[Principal, float]:
+        header = _unverified_header(token)
+        alg, kid = header.get("alg"), header.get("kid")
+        trust = self._by_alg.get(alg) if isinstance(alg, str) else None
+        if trust is None:
+            raise AuthFailed.invalid(f"the algorithm {alg!r} is not accepted")
+        if kid is not None and not isinstance(kid, str):
+            raise AuthFailed.invalid("the key id (kid) is not a string")
+        key = trust.keys.key_for(kid, alg, may_fetch=may_fetch)
+        if alg not in key.algorithms:
+            raise AuthFailed.invalid(f"the algorithm {alg} does not fit the key")
+        issuer = trust.issuer or trust.keys.issuer
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=key.algorithms,
+                options={"require": ["exp"], "verify_aud": trust.audience is not None},
+                audience=trust.audience,
+                issuer=issuer,
+                leeway=self.leeway,
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthFailed.invalid(str(exc)) from None
+        principal = Principal.from_claims(claims)
+        return principal, min(float(claims["exp"]) + self.leeway, now + _CACHE_SECONDS)
+
+    # -- development and description --------------------------------------------------
+
+    def dev_token(
+        self,
+        sub: str = "dev",
+        scopes: Sequence[str] = (READ_SCOPE, WRITE_SCOPE),
+        roles: Sequence[str] = (ADMIN,),
+        tenant: str | Sequence[str] | None = ANY_TENANT,
+        ttl: timedelta = timedelta(hours=12),
+    ) -> str:
+        """A token this authenticator accepts, minted with its secret, for printing at start."""
+        if self._minting_secret is None:
+            raise AuthConfigError(
+                "no JWT secret to mint a development token with",
+                hint="set JWT_SECRET, or unset the keys so --dev makes a throwaway secret",
+            )
+        trust = next(t for t in self.trusts if isinstance(t.keys, SharedSecret))
+        algorithm = "HS256" if "HS256" in trust.keys.algorithms else min(trust.keys.algorithms)
+        tenants = [tenant] if isinstance(tenant, str) else list(tenant or ())
+        return mint(
+            self._minting_secret,
+            sub=sub,
+            scopes=scopes,
+            roles=roles,
+            tenants=tenants,
+            ttl=ttl,
+            algorithm=algorithm,
+            issuer=trust.issuer,
+            audience=trust.audience,
+        )
+
+    def describe(self) -> list[str]:
+        """One line per trust, for the server's start-up log (no secrets)."""
+        lines = []
+        for trust in self.trusts:
+            checks = [f"iss {trust.issuer}"] if trust.issuer else []
+            checks += [f"aud {trust.audience}"] if trust.audience else []
+            lines.append(trust.keys.describe() + (f" ({', '.join(checks)})" if checks else ""))
+        return lines
+
+    def security_schemes(self) -> dict[str, dict[str, str]]:
+        """``SECURITY_SCHEMES``, with an ``openIdConnect`` scheme when an OIDC issuer is trusted."""
+        schemes = {name: dict(scheme) for name, scheme in SECURITY_SCHEMES.items()}
+        for trust in self.trusts:
+            if isinstance(trust.keys, OidcKeys):
+                url = trust.keys.issuer_url.rstrip("/") + "/.well-known/openid-configuration"
+                schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": url}
+        return schemes
+
+
+def _asymmetric_source(
+    settings: AuthSettings, only: frozenset[str] | None, fetch: Fetch | None, policy: RefreshPolicy
+) -> KeySource | None:
+    if only is not None and only <= HMAC_ALGORITHMS:
+        return None
+    if settings.public_key and (settings.jwks_url or settings.oidc_issuer_url):
+        raise AuthConfigError(
+            "JWT_PUBLIC_KEY is set together with JWKS_URL or OIDC_ISSUER_URL",
+            hint="set one source of public keys",
+        )
+    if settings.public_key:
+        return StaticKey(load_public_key(_key_text(settings.public_key)), only=only)
+    jwks_url = check_url(settings.jwks_url, "JWKS_URL") if settings.jwks_url else None
+    if settings.oidc_issuer_url:
+        issuer_url = check_url(settings.oidc_issuer_url, "OIDC_ISSUER_URL")
+        return OidcKeys(issuer_url, fetch=fetch, jwks_url=jwks_url, only=only, policy=policy)
+    if jwks_url:
+        return JwksKeys(jwks_url, fetch=fetch, only=only, policy=policy)
+    return None
+
+
+def _key_text(value: str) -> str:
+    """``JWT_PUBLIC_KEY`` as key text: the value itself, or the file it names."""
+    if "-----BEGIN" in value or len(value) > 4096:
+        return value
+    looks_like_path = value.startswith(("/", ".", "~")) or value.endswith((".pem", ".crt", ".pub"))
+    try:
+        path = Path(value).expanduser()
+        if path.is_file():
+            return path.read_text()
+        if looks_like_path:
+            raise AuthConfigError(f"JWT_PUBLIC_KEY names no file: {value}")
+        return value
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AuthConfigError(f"cannot read JWT_PUBLIC_KEY file {value}: {exc}") from exc
