@@ -46,6 +46,8 @@ class LiveIndex:
         self._completed = 0  # every request up to this one is served
         self._running = False
         self._subscribers: list[Subscriber] = []
+        #: Told of every landing this process makes, after the refresh (metrics count them by door).
+        self.landing_listeners: list[Callable[[Landing], None]] = []
         store = Store.open(self.store_path)
         #: The current snapshot; replaced whole, never changed.
         self.snapshot: IndexSnapshot = build(store)
@@ -97,6 +99,11 @@ class LiveIndex:
             self.refresh()
         except Exception:
             log.exception("index refresh after %s landing at %s failed", landing.door, landing.head)
+        for listener in self.landing_listeners:
+            try:
+                listener(landing)
+            except Exception:
+                log.exception("a landing listener failed")
 
     def wait_for(self, commit: str, timeout: float = 5.0) -> IndexSnapshot | None:
         """The snapshot once its head is ``commit`` or a descendant of it; None after ``timeout``.
