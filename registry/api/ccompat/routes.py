@@ -1,0 +1,279 @@
+"""The Confluent Schema Registry REST API over the registry's index, for Kafka serializers.
+
+Mounted under a prefix (``/ccompat``) that clients put in ``schema.registry.url``. A
+subject is a contract name; its versions are 1, 2, 3 … in publication order; schema ids
+come from ``main``'s history (:mod:`registry.index.schema_ids`). Reads need the
+``contracts:read`` scope, registering ``contracts:write``; registering a new schema
+publishes a contract version through ``publish()``, so it is gated, signed and tagged
+like any other version, and answers once the index holds it.
+
+Routes only gather parameters and call :class:`~.service.Ccompat` and :mod:`.subjects`;
+every refusal leaves as ``{error_code, message}`` through :mod:`.errors`. What lives in
+git (compatibility, modes, published versions) cannot be changed here: those calls
+answer 42205 and say where to change it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from starlette.responses import Response
+
+from registry.api.ccompat import subjects, views
+from registry.api.ccompat.errors import CcompatError, install
+from registry.api.ccompat.service import Ccompat
+from registry.api.config import ApiConfig
+from registry.auth.principal import READ_SCOPE, WRITE_SCOPE, Principal
+
+CONFIG_IN_GIT = (
+    "compatibility is set in git: 'compatibility' in contracts/<name>/contract.yaml, or "
+    "'default_compatibility' in registry.yaml; change it with a reviewed push"
+)
+MODE_IN_GIT = "the mode follows the server: READWRITE where it holds the registry's signing key"
+NEVER_DELETED = (
+    "published versions are never deleted; set 'deprecated: true' and a 'sunset' date in "
+    "contracts/<name>/contract.yaml instead"
+)
+
+
+def _flag(value: str | None) -> bool:
+    """A boolean query parameter as clients send it (``true``, ``True``)."""
+    return value is not None and value.strip().lower() == "true"
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise CcompatError(400, 400, "the request body is not JSON") from None
+
+
+async def _caller(request: Request) -> Principal:
+    cc: Ccompat = request.app.state.ccompat
+    principal: Principal = await cc.config.authenticator.authenticate_async(
+        request.headers.get("authorization")
+    )
+    return principal
+
+
+async def _reader(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    principal.require_scope(READ_SCOPE)
+    return principal
+
+
+async def _writer(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    principal.require_scope(WRITE_SCOPE)
+    return principal
+
+
+def _ccompat(request: Request) -> Ccompat:
+    cc: Ccompat = request.app.state.ccompat
+    return cc
+
+
+Read = Annotated[Principal, Depends(_reader)]
+Write = Annotated[Principal, Depends(_writer)]
+Body = Annotated[Any, Depends(_json_body)]
+CC = Annotated[Ccompat, Depends(_ccompat)]
+
+router = APIRouter()
+
+
+@router.get("/")
+def root(_: Read) -> Response:
+    return views.respond({})
+
+
+@router.get("/schemas/types")
+def schema_types(_: Read) -> Response:
+    return views.respond([subjects.SCHEMA_TYPE])
+
+
+@router.get("/subjects")
+def list_subjects(
+    cc: CC,
+    _: Read,
+    subject_prefix: Annotated[str | None, Query(alias="subjectPrefix")] = None,
+    deleted_only: bool = False,
+    offset: int = 0,
+    limit: int = -1,
+) -> Response:
+    _, table = cc.view()
+    names = [] if deleted_only else sorted(n for n, vs in table.by_subject.items() if vs)
+    if subject_prefix:
+        names = [n for n in names if n.startswith(subject_prefix)]
+    names = names[max(offset, 0) :]
+    return views.respond(names if limit < 0 else names[:limit])
+
+
+@router.get("/subjects/{subject}/versions")
+def list_versions(cc: CC, subject: str, _: Read, deleted_only: bool = False) -> Response:
+    _, table = cc.view()
+    versions = cc.subject(table, subject)
+    return views.respond([] if deleted_only else [n.subject_version for n in versions])
+
+
+@router.get("/subjects/{subject}/versions/{version}")
+def get_version(cc: CC, subject: str, version: str, _: Read) -> Response:
+    _, table = cc.view()
+    return views.respond(views.version_body(cc.version(table, subject, version)))
+
+
+@router.get("/subjects/{subject}/versions/{version}/schema")
+def get_version_schema(cc: CC, subject: str, version: str, _: Read) -> Response:
+    _, table = cc.view()
+    return views.raw_schema(cc.version(table, subject, version))
+
+
+@router.get("/subjects/{subject}/versions/{version}/referencedby")
+def referenced_by(cc: CC, subject: str, version: str, _: Read) -> Response:
+    _, table = cc.view()
+    cc.version(table, subject, version)
+    return views.respond([])
+
+
+@router.get("/subjects/{subject}/metadata")
+def latest_with_metadata(
+    cc: CC,
+    subject: str,
+    _: Read,
+    key: Annotated[list[str] | None, Query()] = None,
+    value: Annotated[list[str] | None, Query()] = None,
+) -> Response:
+    _, table = cc.view()
+    wanted = dict(zip(key or [], value or [], strict=False))
+    matching = [
+        n for n in cc.subject(table, subject) if wanted.items() <= views.metadata(n)["properties"].items()
+    ]
+    if not matching:
+        raise CcompatError.version_not_found(subject, f"with metadata {wanted}")
+    return views.respond(views.version_body(max(matching, key=lambda n: n.entry.order)))
+
+
+@router.get("/schemas/ids/{schema_id}")
+def get_schema(cc: CC, schema_id: str, _: Read) -> Response:
+    _, table = cc.view()
+    return views.respond(views.schema_body(cc.schema(table, schema_id)))
+
+
+@router.get("/schemas/ids/{schema_id}/schema")
+def get_schema_text(cc: CC, schema_id: str, _: Read) -> Response:
+    _, table = cc.view()
+    return views.raw_schema(cc.schema(table, schema_id))
+
+
+@router.get("/schemas/ids/{schema_id}/subjects")
+def get_schema_subjects(cc: CC, schema_id: str, _: Read) -> Response:
+    _, table = cc.view()
+    return views.respond([cc.schema(table, schema_id).subject])
+
+
+@router.get("/schemas/ids/{schema_id}/versions")
+def get_schema_versions(cc: CC, schema_id: str, _: Read) -> Response:
+    _, table = cc.view()
+    found = cc.schema(table, schema_id)
+    return views.respond([{"subject": found.subject, "version": found.subject_version}])
+
+
+@router.post("/subjects/{subject}")
+def lookup(cc: CC, subject: str, body: Body, _: Read) -> Response:
+    snapshot, table = cc.view()
+    versions = cc.subject(table, subject)
+    found = subjects.same_schema(versions, subjects.read_proposal(body, cc.policy(snapshot)))
+    if found is None:
+        raise CcompatError.schema_not_found()
+    return views.respond(views.version_body(found))
+
+
+@router.post("/subjects/{subject}/versions")
+def register(cc: CC, subject: str, body: Body, principal: Write) -> Response:
+    numbered = cc.register(principal, subject, body)
+    return views.respond({"id": numbered.schema_id, **views.version_body(numbered)})
+
+
+@router.post("/compatibility/subjects/{subject}/versions/{version}")
+def compatible_with(
+    cc: CC, subject: str, version: str, body: Body, _: Read, verbose: str | None = None
+) -> Response:
+    snapshot, table = cc.view()
+    against = cc.version(table, subject, version)
+    policy = cc.policy(snapshot)
+    proposal = subjects.read_proposal(body, policy)
+    entry = snapshot.contracts.get(subject)
+    if version in ("latest", "-1"):
+        # What registering would be judged against: the gate's versions, not the latest alone.
+        report = subjects.plan(entry, proposal, policy).report
+    else:
+        mode, lint = subjects.lint_settings(entry, policy)
+        report = subjects.compare([against.entry], proposal, mode, lint)
+    return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
+
+
+@router.post("/compatibility/subjects/{subject}/versions")
+def compatible_with_all(cc: CC, subject: str, body: Body, _: Read, verbose: str | None = None) -> Response:
+    snapshot, _table = cc.view()
+    policy = cc.policy(snapshot)
+    report = subjects.plan(
+        snapshot.contracts.get(subject), subjects.read_proposal(body, policy), policy
+    ).report
+    return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
+
+
+@router.get("/config")
+def global_config(cc: CC, _: Read) -> Response:
+    snapshot, _table = cc.view()
+    mode, _lint = subjects.lint_settings(None, cc.policy(snapshot))
+    return views.respond({"compatibilityLevel": mode.value})
+
+
+@router.get("/config/{subject}")
+def subject_config(cc: CC, subject: str, _: Read) -> Response:
+    snapshot, _table = cc.view()
+    mode, _lint = subjects.lint_settings(snapshot.contracts.get(subject), cc.policy(snapshot))
+    return views.respond({"compatibilityLevel": mode.value})
+
+
+def _mode(cc: Ccompat) -> Response:
+    return views.respond({"mode": "READONLY" if cc.read_only else "READWRITE"})
+
+
+@router.get("/mode")
+def global_mode(cc: CC, _: Read) -> Response:
+    return _mode(cc)
+
+
+@router.get("/mode/{subject}")
+def subject_mode(cc: CC, subject: str, _: Read) -> Response:
+    return _mode(cc)
+
+
+def refusal(message: str) -> Callable[[Principal], Response]:
+    def refuse(_: Write) -> Response:
+        raise CcompatError.not_permitted(message)
+
+    return refuse
+
+
+for path in ("/config", "/config/{subject}"):
+    router.add_api_route(path, refusal(CONFIG_IN_GIT), methods=["PUT", "DELETE"], include_in_schema=False)
+for path in ("/mode", "/mode/{subject}"):
+    router.add_api_route(path, refusal(MODE_IN_GIT), methods=["PUT", "DELETE"], include_in_schema=False)
+for path in ("/subjects/{subject}", "/subjects/{subject}/versions/{version}"):
+    router.add_api_route(path, refusal(NEVER_DELETED), methods=["DELETE"], include_in_schema=False)
+
+
+def ccompat_app(config: ApiConfig) -> FastAPI:
+    """The Confluent-compatible API as its own app, to mount under a prefix such as ``/ccompat``.
+
+    Its own app, so that every answer under the prefix, unknown paths and refusals of the
+    caller included, has Confluent's ``{error_code, message}`` shape.
+    """
+    app = FastAPI(title="registry: Confluent-compatible Schema Registry API", docs_url=None, redoc_url=None)
+    app.state.ccompat = Ccompat(config)
+    install(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,62 @@
+"""The bodies of the Confluent-compatible door, in the field names Confluent's clients read.
+
+``schemaType`` is always present: Confluent leaves it out for Avro, and its clients read
+a missing one as ``AVRO``. The contract's SemVer version travels in ``metadata`` (a
+schema's metadata properties in Confluent's data contracts), with its major version, so
+a client can pin a release line with ``use.latest.with.metadata={"major": "1"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import Response
+
+from registry.api.ccompat.errors import MEDIA_TYPE
+from registry.api.ccompat.subjects import SCHEMA_TYPE
+from registry.index.schema_ids import NumberedVersion
+from registry.lint import CompatReport
+
+
+def metadata(numbered: NumberedVersion) -> dict[str, Any]:
+    entry = numbered.entry
+    return {"properties": {"version": entry.version, "major": str(entry.order.major)}}
+
+
+def schema_body(numbered: NumberedVersion) -> dict[str, Any]:
+    """``GET /schemas/ids/{id}``."""
+    return {
+        "schemaType": SCHEMA_TYPE,
+        "schema": numbered.entry.schema_text,
+        "metadata": metadata(numbered),
+    }
+
+
+def version_body(numbered: NumberedVersion) -> dict[str, Any]:
+    """``GET /subjects/{s}/versions/{v}``, a lookup's and a registration's answer."""
+    return {
+        "subject": numbered.subject,
+        "version": numbered.subject_version,
+        "id": numbered.schema_id,
+        "schemaType": SCHEMA_TYPE,
+        "schema": numbered.entry.schema_text,
+        "metadata": metadata(numbered),
+    }
+
+
+def compatibility_body(report: CompatReport, verbose: bool, messages: list[str]) -> dict[str, Any]:
+    body: dict[str, Any] = {"is_compatible": report.compatible}
+    if verbose:
+        body["messages"] = messages
+    return body
+
+
+def respond(body: Any, status: int = 200) -> Response:
+    """A JSON body in Confluent's media type."""
+    return Response(json.dumps(body, ensure_ascii=False).encode(), status, media_type=MEDIA_TYPE)
+
+
+def raw_schema(numbered: NumberedVersion) -> Response:
+    """``…/schema``: the stored ``schema.json`` itself, as Confluent sends the unescaped schema."""
+    return Response(numbered.entry.schema_text.encode(), 200, media_type=MEDIA_TYPE)

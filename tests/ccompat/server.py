@@ -1,0 +1,97 @@
+"""A real API server on loopback for tests: uvicorn in its own process, stopped by its pid.
+
+``python server.py STORE PORT`` serves ``create_app`` for STORE with the live index
+watching the store, authenticating with ``JWT_SECRET`` and writing with the key at
+``REGISTRY_SIGNING_KEY`` (read-only without it). :class:`Server` starts one on a free
+port and waits until ``/healthz`` answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """One server process: ``url`` is its Confluent-compatible base URL."""
+
+    def __init__(self, store: Path, *, secret: str, key_path: Path | None, log: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.base}/ccompat"
+        env = {**os.environ, "JWT_SECRET": secret}
+        env.pop("REGISTRY_SIGNING_KEY", None)
+        if key_path is not None:
+            env["REGISTRY_SIGNING_KEY"] = str(key_path)
+        self._log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, str(store), str(self.port)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        self.log_path = log
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited {self.proc.returncode}:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server not ready after {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+def main(store: str, port: int) -> None:
+    import uvicorn
+
+    from registry.api.app import create_app
+    from registry.api.config import ApiConfig
+    from registry.auth.authenticator import Authenticator
+    from registry.index.live import LiveIndex
+    from registry.trust.sshsig import SigningKey
+
+    key_path = os.environ.get("REGISTRY_SIGNING_KEY")
+    index = LiveIndex(store)
+    index.start()
+    config = ApiConfig(
+        store_path=Path(store),
+        index=index,
+        authenticator=Authenticator.for_secret(os.environ["JWT_SECRET"]),
+        key=SigningKey.load(Path(key_path)) if key_path else None,
+    )
+    try:
+        uvicorn.run(create_app(config), host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        index.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
