@@ -13,6 +13,7 @@ import pygit2
 from pygit2.enums import FileMode
 
 from registry.digest import contract_digest
+from registry.gate.accepted import TAGGED_MARK
 from registry.gate.published import NewVersion
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
@@ -83,6 +84,8 @@ def build_store(path: Path, *, contracts: int, versions: int, key_path: Path) ->
         store.repo.references.get("refs/heads/main").set_target(commit)
         for ref, oid in tags.items():
             store.repo.references.create(ref, oid)
+    # Every version is tagged: the mark says so, as a store's own writers would.
+    store.move_forward(TAGGED_MARK, store.head())
     # Packed refs keep cold listing fast (GIT-NOTES: 1.6 s loose against 26 ms packed for 20k tags).
     subprocess.run(["git", f"--git-dir={store.path}", "gc", "-q"], check=True)
     return store
