@@ -23,27 +23,18 @@ import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
 
 from registry.auth.errors import AuthConfigError, AuthFailed
-from registry.auth.jwks import Fetch, JwksKeys, OidcKeys, RefreshPolicy, check_url
-from registry.auth.keys import (
-    ASYMMETRIC_ALGORITHMS,
-    HMAC_ALGORITHMS,
-    FetchNeeded,
-    KeySource,
-    SharedSecret,
-    StaticKey,
-    load_public_key,
-)
+from registry.auth.jwks import Fetch, OidcKeys, RefreshPolicy
+from registry.auth.keys import FetchNeeded, SharedSecret
 from registry.auth.principal import ADMIN, ANY_TENANT, READ_SCOPE, WRITE_SCOPE, Principal
-from registry.auth.settings import DEFAULT_DEV_SECRET, DEFAULT_LEEWAY, AuthSettings
+from registry.auth.settings import DEFAULT_LEEWAY, AuthSettings
 from registry.auth.tokens import mint
+from registry.auth.trusts import Trust, trusts_for
 
 __all__ = ["SECURITY_SCHEMES", "Authenticator", "Trust", "bearer_token", "mint"]
 
@@ -61,20 +52,6 @@ SECURITY_SCHEMES: Mapping[str, Mapping[str, str]] = {
 MAX_TOKEN_LENGTH = 16 * 1024
 _CACHE_SIZE = 4096
 _CACHE_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class Trust:
-    """One way to trust a token: where its key comes from, and the ``iss``/``aud`` it must carry.
-
-    ``issuer`` None means the source's own (an OIDC issuer's), or no check.
-    """
-
-    keys: KeySource
-    issuer: str | None = None
-    audience: str | None = None
-
-
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
@@ -123,7 +100,6 @@ class Authenticator:
         *,
         leeway: float = DEFAULT_LEEWAY,
         dev: bool = False,
-        minting_secret: bytes | None = None,
     ) -> None:
         by_alg: dict[str, Trust] = {}
         for trust in trusts:
@@ -140,7 +116,7 @@ class Authenticator:
         self.leeway = leeway
         self.dev = dev
         self._by_alg = by_alg
-        self._minting_secret = minting_secret
+        self._minting_secret = next((t.keys.secret for t in trusts if isinstance(t.keys, SharedSecret)), None)
         self._verified: dict[str, tuple[Principal, float]] = {}
 
     # -- construction -----------------------------------------------------------------
@@ -152,7 +128,7 @@ class Authenticator:
         """HS tokens only, verified with ``secret`` (at least 32 bytes unless ``dev``)."""
         raw = secret.encode() if isinstance(secret, str) else secret
         source = SharedSecret(raw, allow_short=dev)
-        return cls([Trust(source, issuer, audience)], dev=dev, minting_secret=raw)
+        return cls([Trust(source, issuer, audience)], dev=dev)
 
     @classmethod
     def from_env(
@@ -186,33 +162,8 @@ class Authenticator:
                 hint="set JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL or OIDC_ISSUER_URL, "
                 "or start with --dev for a throwaway secret",
             )
-        only = frozenset({settings.algorithm}) if settings.algorithm else None
-        if only is not None and not only <= HMAC_ALGORITHMS | ASYMMETRIC_ALGORITHMS:
-            raise AuthConfigError(
-                f"JWT_ALGORITHM {settings.algorithm!r} is not an algorithm this server verifies",
-                hint="use one of " + ", ".join(sorted(HMAC_ALGORITHMS | ASYMMETRIC_ALGORITHMS)),
-            )
-        trusts: list[Trust] = []
-        minting_secret = None
-        if settings.secret is not None and (only is None or only <= HMAC_ALGORITHMS):
-            if settings.secret == DEFAULT_DEV_SECRET and not dev:
-                raise AuthConfigError(
-                    "JWT_SECRET is the published development default",
-                    hint="set a random secret (e.g. `openssl rand -hex 32`), or start with --dev",
-                )
-            source = SharedSecret(settings.secret, only=only, allow_short=dev)
-            minting_secret = source.secret
-            trusts.append(Trust(source, settings.issuer, settings.audience))
-        asymmetric = _asymmetric_source(settings, only, fetch, policy or RefreshPolicy())
-        if asymmetric is not None:
-            audience = settings.oidc_audience or settings.audience
-            trusts.append(Trust(asymmetric, None if settings.oidc_issuer_url else settings.issuer, audience))
-        if not trusts:
-            raise AuthConfigError(
-                f"JWT_ALGORITHM {settings.algorithm} fits none of the configured secrets and keys",
-                hint="unset JWT_ALGORITHM, or set the secret or key it needs",
-            )
-        return cls(trusts, leeway=settings.leeway, dev=dev, minting_secret=minting_secret)
+        trusts = trusts_for(settings, dev=dev, fetch=fetch, policy=policy or RefreshPolicy())
+        return cls(trusts, leeway=settings.leeway, dev=dev)
 
     # -- verification -----------------------------------------------------------------
 
@@ -326,40 +277,3 @@ class Authenticator:
                 url = trust.keys.issuer_url.rstrip("/") + "/.well-known/openid-configuration"
                 schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": url}
         return schemes
-
-
-def _asymmetric_source(
-    settings: AuthSettings, only: frozenset[str] | None, fetch: Fetch | None, policy: RefreshPolicy
-) -> KeySource | None:
-    if only is not None and only <= HMAC_ALGORITHMS:
-        return None
-    if settings.public_key and (settings.jwks_url or settings.oidc_issuer_url):
-        raise AuthConfigError(
-            "JWT_PUBLIC_KEY is set together with JWKS_URL or OIDC_ISSUER_URL",
-            hint="set one source of public keys",
-        )
-    if settings.public_key:
-        return StaticKey(load_public_key(_key_text(settings.public_key)), only=only)
-    jwks_url = check_url(settings.jwks_url, "JWKS_URL") if settings.jwks_url else None
-    if settings.oidc_issuer_url:
-        issuer_url = check_url(settings.oidc_issuer_url, "OIDC_ISSUER_URL")
-        return OidcKeys(issuer_url, fetch=fetch, jwks_url=jwks_url, only=only, policy=policy)
-    if jwks_url:
-        return JwksKeys(jwks_url, fetch=fetch, only=only, policy=policy)
-    return None
-
-
-def _key_text(value: str) -> str:
-    """``JWT_PUBLIC_KEY`` as key text: the value itself, or the file it names."""
-    if "-----BEGIN" in value or len(value) > 4096:
-        return value
-    looks_like_path = value.startswith(("/", ".", "~")) or value.endswith((".pem", ".crt", ".pub"))
-    try:
-        path = Path(value).expanduser()
-        if path.is_file():
-            return path.read_text()
-        if looks_like_path:
-            raise AuthConfigError(f"JWT_PUBLIC_KEY names no file: {value}")
-        return value
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuthConfigError(f"cannot read JWT_PUBLIC_KEY file {value}: {exc}") from exc
