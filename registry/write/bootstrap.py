@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from registry.errors import InvalidInput
+from registry.gate.accepted import TAGGED_MARK, untagged
 from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy, policy_at
 from registry.git.store import Store
 from registry.settings import SIGNING_KEY_CONFIG
@@ -49,7 +50,19 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
     store.set_config("core.logAllRefUpdates", "true")
     store.set_config("gc.reflogExpire", "never")
     store.set_config("gc.reflogExpireUnreachable", "never")
+    _mark_tagged(store)
     return written
+
+
+def _mark_tagged(store: Store) -> None:
+    """A store from before the tagged mark gets one at its head when every version there has
+    its tag, so the gate reads only the updates after it (``registry tag-missing`` sets it
+    after a repair otherwise)."""
+    head = store.head()
+    if head is None or store.repo.references.get(TAGGED_MARK) is not None:
+        return
+    if not untagged(store, head):
+        store.move_forward(TAGGED_MARK, head)
 
 
 def _read_tree(root: Path) -> dict[str, bytes]:

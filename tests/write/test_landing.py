@@ -111,3 +111,11 @@ def test_a_pending_capsule_version_counts_when_numbering_the_next(
     result = publish_capsule(example_store, "acme", yaml.safe_dump(doc).encode(), writer=writer)
     numbers = [int(v.version) for v in result.versions]
     assert numbers == [int(tagged[-1].version) + 2]
+
+
+def test_reinstalling_the_hooks_marks_a_fully_tagged_store_from_before_the_mark(example_store: Store) -> None:
+    from registry.write.bootstrap import install_hooks
+
+    example_store.repo.references.delete(TAGGED_MARK)
+    install_hooks(example_store)
+    assert example_store.repo.references[TAGGED_MARK].target == example_store.head()
