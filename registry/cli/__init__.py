@@ -19,7 +19,15 @@ from registry.text import diagnostic_lines, printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
-_COMMAND_MODULES = ("keys_cmd", "store_cmd", "publish_cmd", "lint_cmd", "review_cmd", "token_cmd")
+_COMMAND_MODULES = (
+    "keys_cmd",
+    "store_cmd",
+    "publish_cmd",
+    "lint_cmd",
+    "review_cmd",
+    "token_cmd",
+    "serve_cmd",
+)
 
 
 def exit_status(error: RegistryError) -> int:

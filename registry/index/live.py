@@ -26,6 +26,7 @@ from pathlib import Path
 import pygit2
 
 from registry.git.store import Store
+from registry.index.board import HeadBoard
 from registry.index.build import build, refresh
 from registry.index.snapshot import IndexSnapshot
 from registry.index.watch import RefWatcher
@@ -39,8 +40,16 @@ Subscriber = Callable[[IndexSnapshot, IndexSnapshot], None]
 class LiveIndex:
     """The index of one store, kept current; see the module docstring."""
 
-    def __init__(self, store_path: str | Path, *, step_ms: int = 20, poll_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        store_path: str | Path,
+        *,
+        step_ms: int = 20,
+        poll_s: float = 5.0,
+        board: HeadBoard | None = None,
+    ) -> None:
         self.store_path = Path(store_path)
+        self.board = board
         self._cond = threading.Condition()
         self._requested = 0  # refresh requests handed out
         self._completed = 0  # every request up to this one is served
@@ -56,6 +65,8 @@ class LiveIndex:
         #: ``time.time()`` of the last refresh that completed, whether or not it found changes.
         self.checked_at: float = self.snapshot.built_at
         self._watcher = RefWatcher(self.store_path, self._on_change, step_ms=step_ms, poll_s=poll_s)
+        if board is not None:
+            board.post(self.snapshot.head)
 
     # -- refreshing ---------------------------------------------------------------
 
@@ -86,17 +97,22 @@ class LiveIndex:
                     self._completed = covers
                 self._cond.notify_all()
         if new is not old:
+            if self.board is not None:
+                self.board.post(new.head)
             self._tell(old, new)
         return new
 
     def landed(self, landing: Landing) -> None:
         """The landing seam's listener: this process published; read it before returning.
 
-        Never raises: the write has landed whatever the index does, and a door must not
-        report it as failed (the watcher catches up when this refresh could not).
+        With a ``board`` (several serving processes), also waits until every one of them
+        holds the write. Never raises: the write has landed whatever the index does, and a
+        door must not report it as failed (the watcher catches up when this could not).
         """
         try:
             self.refresh()
+            if self.board is not None and not self.board.wait_all(str(landing.head)):
+                log.warning("not every serving process holds %s yet", landing.head)
         except Exception:
             log.exception("index refresh after %s landing at %s failed", landing.door, landing.head)
         for listener in self.landing_listeners:
@@ -171,6 +187,8 @@ class LiveIndex:
 
     def stop(self) -> None:
         self._watcher.stop()
+        if self.board is not None:
+            self.board.leave()
 
     def _on_change(self) -> None:
         self.refresh()

@@ -1,0 +1,49 @@
+"""``registry serve``: the read and write API over HTTP, with the store's resident gate."""
+
+from __future__ import annotations
+
+import argparse
+
+from registry.errors import InvalidInput
+from registry.settings import Settings
+
+
+def _workers(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the HTTP API of a store, and its resident gate (pushes are readable when they return)",
+    )
+    p.add_argument("--store", help="the bare store (default: $REGISTRY_STORE)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: 8080)"
+    )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="worker processes (default: 1); the parent process then owns the gate socket",
+    )
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="development mode: without JWT_SECRET or a key, make a throwaway secret and print a token",
+    )
+    p.set_defaults(func=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from registry.api.server import ServeOptions, serve
+
+    store = Settings.from_env(store=args.store).require_store()
+    if not 0 <= args.port <= 65535:
+        raise InvalidInput(f"port {args.port} is out of range", hint="use a port from 0 to 65535")
+    options = ServeOptions(store=store, host=args.host, port=args.port, workers=args.workers, dev=args.dev)
+    return serve(options)
