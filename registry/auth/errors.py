@@ -28,6 +28,11 @@ class AuthFailed(RegistryError):
         super().__init__(message, hint=hint)
         self.code = code
 
+    @property
+    def challenge(self) -> str:
+        """The ``WWW-Authenticate`` value a 401 carries (RFC 6750 §3, §3.1)."""
+        return "Bearer" if self.code is Code.AUTH_MISSING else 'Bearer error="invalid_token"'
+
     @classmethod
     def missing(cls) -> AuthFailed:
         return cls(
@@ -49,9 +54,17 @@ class Forbidden(RegistryError):
 
     code = Code.AUTH_SCOPE
 
-    def __init__(self, message: str, *, code: Code, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: Code, hint: str | None = None, scope: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.code = code
+        self.scope = scope
+
+    @property
+    def challenge(self) -> str | None:
+        """The ``WWW-Authenticate`` value for a missing scope (RFC 6750 §3.1), else None."""
+        return f'Bearer error="insufficient_scope", scope="{self.scope}"' if self.scope else None
 
 
 class TenantRequired(InvalidInput):

@@ -108,6 +108,7 @@ class Principal:
                 f"Insufficient permissions: {scope} scope required",
                 code=Code.AUTH_SCOPE,
                 hint=f"use a token whose 'scopes' claim includes {scope}",
+                scope=scope,
             )
 
     def has_role(self, role: str) -> bool:

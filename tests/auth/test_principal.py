@@ -87,6 +87,7 @@ def test_a_missing_scope_is_forbidden_with_the_old_text(scope: str) -> None:
     assert refused.value.code is Code.AUTH_SCOPE
     assert refused.value.code.outcome is Outcome.FORBIDDEN
     assert refused.value.message == f"Insufficient permissions: {scope} scope required"
+    assert refused.value.challenge == f'Bearer error="insufficient_scope", scope="{scope}"'
 
 
 def test_the_tenant_header_must_be_one_the_token_grants() -> None:

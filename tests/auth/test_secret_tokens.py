@@ -53,6 +53,7 @@ def test_a_missing_header_is_refused_with_the_old_text(auth: Authenticator, head
     failure = refused(auth, header)
     assert failure.code is Code.AUTH_MISSING
     assert failure.message == "Missing Authorization header"
+    assert failure.challenge == "Bearer"
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,7 @@ def test_a_malformed_header_or_token_is_refused(auth: Authenticator, header: str
 def test_a_token_signed_with_another_secret_is_refused(auth: Authenticator) -> None:
     failure = refused(auth, bearer(mint(OTHER_SECRET, sub="mallory")))
     assert failure.message == "Invalid token: Signature verification failed"
+    assert failure.challenge == 'Bearer error="invalid_token"'
 
 
 def test_a_tampered_payload_is_refused(auth: Authenticator) -> None:
