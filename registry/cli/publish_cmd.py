@@ -1,10 +1,21 @@
-"""``registry publish contract|capsule``: publish through the gate, as a signed commit and tag."""
+"""``registry publish contract|capsule``: publish through the gate, as a signed commit and tag.
+
+With ``--store`` (or ``REGISTRY_STORE``) the command publishes into a store itself; with
+``--registry-endpoint`` (or ``REGISTRY_ENDPOINT``) it asks a registry server to, with the
+token of ``--jwt`` (or ``JWT_TOKEN``). Both print the same lines and exit the same way.
+A flag wins over the environment; with neither flag, ``REGISTRY_STORE`` wins over
+``REGISTRY_ENDPOINT``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
+from registry.cli import publish_remote
 from registry.errors import InvalidInput
 from registry.git.store import Store
 from registry.settings import Settings
@@ -41,10 +52,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     k.add_argument("--file", required=True, metavar="capsule.yaml")
     k.set_defaults(func=run_capsule)
     for q in (c, k):
-        q.add_argument("--store", help="the bare store (default: $REGISTRY_STORE)")
+        where = q.add_mutually_exclusive_group()
+        where.add_argument("--store", help="the bare store (default: $REGISTRY_STORE)")
+        where.add_argument(
+            "--registry-endpoint",
+            metavar="URL",
+            help="publish through a registry server instead (default: $REGISTRY_ENDPOINT)",
+        )
         q.add_argument(
             "--signing-key", help="registry key (default: $REGISTRY_SIGNING_KEY, then the store's config)"
         )
+        q.add_argument("--jwt", metavar="TOKEN", help="bearer token for the server (default: $JWT_TOKEN)")
 
 
 def _open(args: argparse.Namespace) -> tuple[Store, Writer]:
@@ -53,31 +71,68 @@ def _open(args: argparse.Namespace) -> tuple[Store, Writer]:
     return store, Writer(settings.key_for(store), settings.identity)
 
 
+def _remote(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> publish_remote.Remote | None:
+    """The server to publish through, or None to publish into a store (see the module docstring)."""
+    env = os.environ if env is None else env
+    endpoint = args.registry_endpoint
+    if endpoint is None and args.store is None and not env.get("REGISTRY_STORE"):
+        endpoint = env.get("REGISTRY_ENDPOINT")
+    if endpoint is None:
+        return None
+    return publish_remote.Remote(endpoint, args.jwt or env.get("JWT_TOKEN"))
+
+
+def _when(value: datetime | str) -> str:
+    return value if isinstance(value, str) else value.isoformat().replace("+00:00", "Z")
+
+
+def _print(lines: Mapping[str, object]) -> None:
+    for key, value in lines.items():
+        print(f"{key}: {value}")
+
+
 def run_contract(args: argparse.Namespace) -> int:
     schema = _text(args.json_schema, "JSON Schema")
     wit = (Path(args.wit).name, _text(args.wit, "WIT file")) if args.wit else None
     descriptor = (
         (Path(args.descriptor).name, _text(args.descriptor, "descriptor")) if args.descriptor else None
     )
-    store, writer = _open(args)
     item = ContractInput(args.name, args.version, schema, args.description, wit, descriptor)
-    result = publish_contract(store, item, writer=writer)
-    version = next(v for v in result.versions if v.kind == "contract")
-    print(f"Name: {args.name}")
-    print(f"Version: {version.version}")
-    print(f"Digest: {version.digest}")
-    print(f"CreatedAt: {result.created_at.isoformat().replace('+00:00', 'Z')}")
+    remote = _remote(args)
+    if remote is not None:
+        answer = publish_remote.publish_contract(remote, item)
+        version, digest, created = answer["version"], answer["digest"], answer["createdAt"]
+    else:
+        store, writer = _open(args)
+        result = publish_contract(store, item, writer=writer)
+        found = next(v for v in result.versions if v.kind == "contract")
+        version, digest, created = found.version, found.digest, _when(result.created_at)
+    _print({"Name": args.name, "Version": version, "Digest": digest, "CreatedAt": created})
     return 0
 
 
 def run_capsule(args: argparse.Namespace) -> int:
     text = _read(args.file, "capsule file")
-    store, writer = _open(args)
-    result = publish_capsule(store, args.tenant, text, writer=writer)
-    version = next(v for v in result.versions if v.kind == "capsule")
-    print(f"Capsule: {version.key.removeprefix('capsules/')}")
-    print(f"Version: {version.version}")
-    print(f"ContentHash: {version.digest}")
-    print(f"Signature: {result.signatures[version.tag_name]}")
-    print(f"CreatedAt: {result.created_at.isoformat().replace('+00:00', 'Z')}")
+    remote = _remote(args)
+    if remote is not None:
+        name, answer = publish_remote.publish_capsule(remote, args.tenant, text)
+        lines = {
+            "Capsule": f"{args.tenant}/{name}",
+            "Version": answer["version"],
+            "ContentHash": answer["content_hash"],
+            "Signature": answer["signature"],
+            "CreatedAt": answer["created_at"],
+        }
+    else:
+        store, writer = _open(args)
+        result = publish_capsule(store, args.tenant, text, writer=writer)
+        version = next(v for v in result.versions if v.kind == "capsule")
+        lines = {
+            "Capsule": version.key.removeprefix("capsules/"),
+            "Version": version.version,
+            "ContentHash": version.digest,
+            "Signature": result.signatures[version.tag_name],
+            "CreatedAt": _when(result.created_at),
+        }
+    _print(lines)
     return 0
