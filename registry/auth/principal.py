@@ -136,8 +136,10 @@ class Principal:
         With no header (or an empty one), a token that names exactly one tenant acts for
         it. Raises ``Forbidden`` (403, ``auth.tenant``) for a tenant the token does not
         grant or a token that grants none, ``TenantRequired`` (400) when the header is
-        missing and the token grants several.
+        missing and the token grants several, or when it is ``*``.
         """
+        if header_value == ANY_TENANT:
+            raise TenantRequired(f"{TENANT_HEADER} must name one tenant, not '{ANY_TENANT}'")
         if header_value:
             if self.may_access_tenant(header_value):
                 return header_value

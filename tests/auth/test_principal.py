@@ -118,6 +118,12 @@ def test_a_wildcard_grants_every_tenant_but_names_none() -> None:
     assert missing.value.code.outcome is Outcome.BAD_INPUT
 
 
+def test_the_header_names_one_tenant_never_the_wildcard() -> None:
+    for tenants in (["*"], ["acme"]):
+        with pytest.raises(TenantRequired, match="must name one tenant"):
+            principal(tenants=tenants).tenant_for("*")
+
+
 def test_several_tenants_and_no_header_needs_the_header() -> None:
     with pytest.raises(TenantRequired, match="X-Tenant-ID header required"):
         principal(tenants=["acme", "globex"]).tenant_for(None)
