@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: a store made from example-store/, one accepted and one refused push, a publish,
-# and an offline verification. Everything lives under the directory given (default .demo/).
+# an offline verification, and the command that serves the store over HTTP with a token and
+# curl lines to try. Everything lives under the directory given (default .demo/).
 set -euo pipefail
 DEMO=${1:-.demo}
 rm -rf "$DEMO" && mkdir -p "$DEMO"
@@ -53,5 +54,28 @@ registry verify "$DEMO/store.git"
 step "stock git verifies the same signatures"
 echo "registry $(cat "$DEMO/store.git/registry-signing-key.pub")" > "$DEMO/allowed_signers"
 git -C "$DEMO/store.git" -c gpg.ssh.allowedSignersFile="$DEMO/allowed_signers" verify-tag contracts/ritual.started/1.1.0
+
+step "the read API: serve the store, then read it with curl"
+# A development secret kept beside the store, so the token printed here works for the
+# server started with the printed command (and again after a restart).
+python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$DEMO/jwt-secret"
+TOKEN=$(JWT_SECRET=$(cat "$DEMO/jwt-secret") registry token --sub demo \
+  --scopes contracts:read,contracts:write --role admin --tenant '*' --ttl 12h | tail -n 1 | awk '{print $NF}')
+API=http://127.0.0.1:${DEMO_PORT:-8080}
+cat <<EOF
+Serve the demo store (in another terminal; stop it with Ctrl-C):
+
+  JWT_SECRET=\$(cat $DEMO/jwt-secret) $(command -v registry) serve --store $DEMO/store.git --port ${DEMO_PORT:-8080}
+
+A development token (12 h, every scope, admin):
+
+  $TOKEN
+
+Then list the contracts, get a version, and get its raw schema:
+
+  curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts
+  curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts/ritual.started/1.1.0
+  curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts/ritual.started/1.1.0/schema
+EOF
 
 step "done: the store is $DEMO/store.git, a clone is $DEMO/work"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import git, registry_cli
+from support import ROOT, git, registry_cli
 
 from registry.git.store import Store
 from registry.hooks.client import SOCKET_NAME
@@ -173,3 +174,41 @@ def test_with_workers_the_parent_owns_the_gate_and_every_worker_serves_a_push_at
     os.kill(served.proc.pid, signal.SIGTERM)
     assert served.proc.wait(timeout=20) == 0
     assert not (example_store.path / SOCKET_NAME).exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_the_demo_prints_a_serve_command_a_token_and_curl_lines_that_work_as_printed(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.update({"DEMO_PORT": str(port)})
+    env.pop("JWT_SECRET", None)
+    demo = subprocess.run(
+        ["bash", "scripts/demo.sh", str(tmp_path / "demo")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert demo.returncode == 0, demo.stderr
+    lines = demo.stdout.splitlines()
+    command = next(line.strip() for line in lines if line.strip().startswith("JWT_SECRET="))
+    curls = [line.strip() for line in lines if line.strip().startswith("curl ")]
+    assert len(curls) == 3
+    # The command runs as printed, in a shell of its own session: stopped by that group's id.
+    proc = subprocess.Popen(
+        ["bash", "-c", command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and "serving" in proc.stdout.readline()
+        answers = [subprocess.run(["bash", "-c", c], capture_output=True, text=True) for c in curls]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        _stop(proc)
+    contracts, version, schema = (json.loads(a.stdout) for a in answers)
+    assert "ritual.started" in {c["name"] for c in contracts["contracts"]}
+    assert version["version"] == "1.1.0"
+    assert json.loads(version["jsonSchema"]) == schema
