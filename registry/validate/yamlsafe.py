@@ -299,7 +299,11 @@ def load_yaml(data: bytes | str, *, limits: Limits, path_hint: str = "") -> Any:
     An empty document reads as ``None``.
     """
     text = _text(data, max_bytes=limits.max_file_bytes, path_hint=path_hint, kind="YAML document")
-    loader = _Loader(text, limits)
+    try:
+        loader = _Loader(text, limits)  # the reader refuses unprintable characters (NUL…) here
+    except yaml.YAMLError as exc:
+        what = f"YAML syntax error: {str(exc).splitlines()[0]}"
+        raise ValidationFailed([_problem(Code.YAML_SYNTAX, what, path_hint)]) from None
     try:
         return loader.get_single_data()
     except _Fail as exc:

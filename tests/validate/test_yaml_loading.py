@@ -122,3 +122,11 @@ def test_json_not_utf8(limits: Limits) -> None:
     with pytest.raises(ValidationFailed) as exc:
         load_json(b'{"a": "\xff"}', limits=limits)
     assert _codes(exc) == ["file.encoding"]
+
+
+@pytest.mark.parametrize("text", ["a: \x00", "\x07", "a: b\x1b[2J"])
+def test_unprintable_characters_are_a_syntax_problem_not_a_crash(limits: Limits, text: str) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        load_yaml(text.encode(), limits=limits, path_hint="capsules/a/b/capsule.yaml")
+    assert _codes(exc) == ["yaml.syntax"]
+    assert exc.value.problems[0].file == "capsules/a/b/capsule.yaml"
