@@ -1,9 +1,9 @@
-"""A real API server on loopback for tests: uvicorn in its own process, stopped by its pid.
+"""A real API server on loopback for tests: ``registry serve`` in its own process, stopped by its pid.
 
-``python server.py STORE PORT`` serves ``create_app`` for STORE with the live index
-watching the store, authenticating with ``JWT_SECRET`` and writing with the key at
-``REGISTRY_SIGNING_KEY`` (read-only without it). :class:`Server` starts one on a free
-port and waits until ``/healthz`` answers.
+:class:`Server` starts ``registry serve --store STORE --port PORT`` on a free port,
+authenticating with ``JWT_SECRET`` and writing with the key at ``REGISTRY_SIGNING_KEY``
+(read-only when neither that nor the store's config names a key), and waits until
+``/healthz`` answers.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Server:
             env["REGISTRY_SIGNING_KEY"] = str(key_path)
         self._log = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, str(store), str(self.port)],
+            [sys.executable, "-m", "registry.cli", "serve", "--store", str(store), "--port", str(self.port)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -67,31 +67,3 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         self._log.close()
-
-
-def main(store: str, port: int) -> None:
-    import uvicorn
-
-    from registry.api.app import create_app
-    from registry.api.config import ApiConfig
-    from registry.auth.authenticator import Authenticator
-    from registry.index.live import LiveIndex
-    from registry.trust.sshsig import SigningKey
-
-    key_path = os.environ.get("REGISTRY_SIGNING_KEY")
-    index = LiveIndex(store)
-    index.start()
-    config = ApiConfig(
-        store_path=Path(store),
-        index=index,
-        authenticator=Authenticator.for_secret(os.environ["JWT_SECRET"]),
-        key=SigningKey.load(Path(key_path)) if key_path else None,
-    )
-    try:
-        uvicorn.run(create_app(config), host="127.0.0.1", port=port, log_level="warning")
-    finally:
-        index.stop()
-
-
-if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
