@@ -198,3 +198,11 @@ def test_latest_is_the_highest_semver_version_not_the_last_published(
     latest = get(client, "/subjects/ritual.started/versions/latest")
     assert (latest["version"], latest["metadata"]["properties"]["version"]) == (2, "2.0.0")  # type: ignore[index]
     assert get(client, "/subjects/ritual.started/versions/3")["metadata"]["properties"]["version"] == "1.1.0"  # type: ignore[index]
+
+
+def test_the_root_and_references_answer_empty(client: TestClient) -> None:
+    assert get(client, "/") == {}
+    assert (
+        get(client, "/subjects/ritual.started/versions/1/referencedby") == []
+    )  # contracts have no referrers here
+    refused(client, "GET", "/subjects/ritual.started/versions/2/referencedby", 404, 40402)
