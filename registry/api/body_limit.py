@@ -1,8 +1,8 @@
 """A bound on request bodies, checked before any of the body is parsed.
 
-The old demon-registry refused bodies over 10 MiB with 413; so does this door, whether
-the client announced the size (``Content-Length``) or streams it. The refusal goes
-through the door's error mapping, so it has the family's shape.
+The old demon-registry refused bodies over 10 MiB with 413; so does this door, in both
+families, whether the client announced the size (``Content-Length``) or streams it. The
+refusal is rendered by the door's error mapping, so it has the family's shape.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await render(Request(scope), _too_large(self.limit))(scope, receive, send)
+            await render(Request(scope), _too_large(self.limit), status=413)(scope, receive, send)
             return
         seen = 0
 

@@ -90,9 +90,7 @@ async def list_contracts(request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
     snapshot = door.snapshot()
-    encoded = door.encoded.get(
-        ("contracts", id(snapshot), snapshot.head), lambda: Encoded.json(views.listing(snapshot))
-    )
+    encoded = door.per_snapshot("contracts", snapshot, lambda: Encoded.json(views.listing(snapshot)))
     return respond(request, encoded, cache_control=SHORT)
 
 
@@ -120,7 +118,8 @@ def changelog(name: str, request: Request) -> Response:
     _reader(door, request)
     snapshot = door.snapshot()
     contract = views.find(snapshot, name)
-    key = ("changelog", name, contract.versions[-1].tag_id, contract.compatibility, contract.policy)
+    # The store's default mode may change on main too: one changelog per contract and head.
+    key = ("changelog", name, contract.versions[-1].tag_id, snapshot.head)
 
     def build() -> Encoded:
         policy = policy_at(door.store(), _oid(snapshot))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pygit2
 from starlette.requests import Request
 
-from registry.api.caching import EncodedCache
+from registry.api.caching import Encoded, EncodedCache
 from registry.api.config import ApiConfig
 from registry.api.errors import ReadOnly
 from registry.errors import ConcurrentUpdate
@@ -38,6 +38,7 @@ class Door:
     encoded: EncodedCache = field(default_factory=EncodedCache)
     _local: threading.local = field(default_factory=threading.local)
     _authors: dict[str, str | None] = field(default_factory=dict)
+    _per_snapshot: dict[str, tuple[IndexSnapshot, Encoded]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, request: Request) -> Door:
@@ -48,6 +49,15 @@ class Door:
 
     def snapshot(self) -> IndexSnapshot:
         return self.config.index.snapshot
+
+    def per_snapshot(self, name: str, snapshot: IndexSnapshot, build: Callable[[], Encoded]) -> Encoded:
+        """An answer that depends on the whole snapshot (a list), encoded once per snapshot."""
+        held = self._per_snapshot.get(name)
+        if held is not None and held[0] is snapshot:
+            return held[1]
+        encoded = build()
+        self._per_snapshot[name] = (snapshot, encoded)
+        return encoded
 
     def store(self) -> Store:
         """The store, opened once per thread (pygit2 repositories are not shared across threads)."""

@@ -52,8 +52,9 @@ def family_of(path: str) -> Family:
     return Family.CAPSULES if path.startswith(CAPSULES_PREFIX) else Family.CONTRACTS
 
 
-#: The status of each outcome. The one family difference: the old demon-registry answered
-#: every body it could not accept with 400, where the old capsule service said 422.
+#: The status of each outcome (docs/problems.md, "outcome" table). The family differences:
+#: the old demon-registry answered every body it could not accept with 400 and one too
+#: large with 413, where the old capsule service said 422 for any document it refused.
 STATUS: dict[Outcome, int] = {
     Outcome.BAD_INPUT: 400,
     Outcome.INVALID: 422,
@@ -61,11 +62,11 @@ STATUS: dict[Outcome, int] = {
     Outcome.BREAKING: 409,
     Outcome.UNAUTHENTICATED: 401,
     Outcome.FORBIDDEN: 403,
-    Outcome.LIMIT: 413,
+    Outcome.LIMIT: 422,
     Outcome.NOT_FOUND: 404,
     Outcome.UNAVAILABLE: 503,
 }
-CONTRACTS_STATUS: dict[Outcome, int] = {**STATUS, Outcome.INVALID: 400}
+CONTRACTS_STATUS: dict[Outcome, int] = {**STATUS, Outcome.INVALID: 400, Outcome.LIMIT: 413}
 #: Codes whose status is not their outcome's: a reused idempotency key is 422 in both
 #: families (draft-ietf-httpapi-idempotency-key-header, section 2.7).
 CODE_STATUS: dict[Code, int] = {Code.REQUEST_KEY_REUSED: 422}

@@ -70,8 +70,9 @@ CAPSULE_ERRORS = {
     "403": "Missing role, or a tenant the token does not grant",
     "404": "No such capsule in this tenant, or one the caller may not see",
     "409": "Already exists, content already published, deleted, or a stale If-Match",
-    "413": "Body or document too large, deep or complex",
-    "422": "The document breaks the rules (see errors), or an idempotency key reused for another body",
+    "413": "Body over 10 MiB",
+    "422": "The document breaks the rules or the limits (see errors), or an idempotency key reused "
+    "for another body",
     "503": "The store is busy: try again",
 }
 
