@@ -9,7 +9,7 @@ content in that window, and the landing seam tags them.
 Pending versions are found without scanning history: the store keeps a reflog of
 ``main`` (every push and every publish appends ``old new``), and the ref
 ``refs/registry/tagged`` marks the newest ``main`` commit up to which every version has
-its tag. Only the updates after that mark are read: usually none, or the one push whose
+its tag. A repository without the mark (a clone under review) has no pending versions. Only the updates after that mark are read: usually none, or the one push whose
 ``post-receive`` is still running.
 """
 
@@ -167,7 +167,9 @@ def accepted(
     """
     mark = store.repo.references.get(TAGGED_MARK)
     view = Accepted(store)
-    updates = main_updates(store, since=str(mark.target) if mark is not None else None)
+    # Only a store keeps the mark (init, hooks install and every landing set it): a clone's
+    # own reflog records local commits, not accepted versions, and is never read.
+    updates = main_updates(store, since=str(mark.target)) if mark is not None else []
     seen = {new for _, new in updates}
     updates += [(old, new) for old, new in known if new not in seen]
     for old, new in updates:

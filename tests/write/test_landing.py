@@ -119,3 +119,19 @@ def test_reinstalling_the_hooks_marks_a_fully_tagged_store_from_before_the_mark(
     example_store.repo.references.delete(TAGGED_MARK)
     install_hooks(example_store)
     assert example_store.repo.references[TAGGED_MARK].target == example_store.head()
+
+
+def test_a_clone_under_review_has_no_pending_versions(example_store: Store, clone: Path) -> None:
+    """The reflog of a clone records local commits; only a store's reflog records acceptances."""
+    schema = json.loads((clone / RITUAL / "schema.json").read_text())
+    schema["properties"]["note"] = {"type": "string"}
+    (clone / RITUAL / "schema.json").write_text(json.dumps(schema))
+    meta = yaml.safe_load((clone / RITUAL / "contract.yaml").read_text())
+    meta["version"] = "1.1.0"
+    (clone / RITUAL / "contract.yaml").write_text(yaml.safe_dump(meta))
+    git("commit", "-qam", "local", cwd=clone)
+    local = Store.open(clone / ".git")
+    assert accepted(local).pending == []
+    out = registry_cli("review", "origin/main", "HEAD", "--repo", str(clone), "--format", "json")
+    report = json.loads(out.stdout)
+    assert report["versions"] == ["contracts/ritual.started/1.1.0"], out.stdout
