@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from registry.lint.change import Change
 from registry.lint.compat import CompatReport
 from registry.lint.semver_policy import VersionVerdict
+from registry.text import printable
 
 
 def _others(report: CompatReport) -> list[Change]:
@@ -28,15 +30,15 @@ def render_text(report: CompatReport, verdict: VersionVerdict | None = None) -> 
     if report.breaking:
         lines.append("⚠ Breaking changes detected:")
         for n, c in enumerate(report.breaking, 1):
-            lines.append(f"  {n}. {c.message} ({c.path or 'root'})")
+            lines.append(f"  {n}. {printable(c.message)} ({printable(c.path or 'root')})")
             if c.witness_text:
-                lines.append(f"     {c.witness_text}")
+                lines.append(f"     {printable(c.witness_text)}")
     else:
         lines.append("✓ No breaking changes detected")
     others = _others(report)
     if others:
         lines.append("Other changes:")
-        lines += [f"  - {c.message} ({c.path or 'root'})" for c in others]
+        lines += [f"  - {printable(c.message)} ({printable(c.path or 'root')})" for c in others]
     lines.append(f"Required bump: {report.required_bump.label} (mode {report.mode}, policy {report.policy})")
     if verdict is not None:
         lines.append(_version_line(report, verdict))
@@ -65,7 +67,15 @@ def render_json(report: CompatReport, verdict: VersionVerdict | None = None) -> 
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(str(text).replace("\\", "\\\\").replace("|", "\\|"))
+
+
+def _code(text: Any) -> str:
+    """A Markdown code span around ``text``, fenced past any backticks it holds (CommonMark 6.1)."""
+    body = printable(text).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def render_markdown(report: CompatReport, verdict: VersionVerdict | None = None) -> str:
@@ -84,7 +94,7 @@ def render_markdown(report: CompatReport, verdict: VersionVerdict | None = None)
         for n, c in enumerate(rows, 1):
             mark = "yes" if c.breaking(report.mode) or c in report.breaking else "no"
             text = _cell(c.message) + (f" — {_cell(c.witness_text)}" if c.witness_text else "")
-            lines.append(f"| {n} | {mark} | `{c.kind}` | `{_cell(c.path or 'root')}` | {text} |")
+            lines.append(f"| {n} | {mark} | `{c.kind}` | {_code(c.path or 'root')} | {text} |")
     else:
         lines += ["", "No changes."]
     return "\n".join(lines) + "\n"
@@ -142,13 +152,14 @@ def render_changelog(entries: Sequence[tuple[str, str | None, CompatReport]], *,
         if report.breaking:
             lines += ["### Breaking", ""]
             lines += [
-                f"- {c.message} (`{c.path or 'root'}`)" + (f"; {c.witness_text}" if c.witness_text else "")
+                f"- {printable(c.message)} ({_code(c.path or 'root')})"
+                + (f"; {printable(c.witness_text)}" if c.witness_text else "")
                 for c in report.breaking
             ]
             lines.append("")
         others = _others(report)
         if others:
             lines += ["### Changes", ""]
-            lines += [f"- {c.message} (`{c.path or 'root'}`)" for c in others]
+            lines += [f"- {printable(c.message)} ({_code(c.path or 'root')})" for c in others]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
