@@ -119,15 +119,19 @@ def render_github(
 ) -> str:
     """GitHub Actions workflow commands: an error per breaking change, a notice per other one."""
     lines = [
-        workflow_command("error", f"Breaking change ({c.kind})", f"{c.explain()} ({c.path or 'root'})", file)
+        workflow_command(
+            "error", f"Breaking change ({c.kind})", printable(f"{c.explain()} ({c.path or 'root'})"), file
+        )
         for c in report.breaking
     ]
     lines += [
-        workflow_command("notice", f"Compatible change ({c.kind})", f"{c.message} ({c.path or 'root'})", file)
+        workflow_command(
+            "notice", f"Compatible change ({c.kind})", printable(f"{c.message} ({c.path or 'root'})"), file
+        )
         for c in _others(report)
     ]
     if verdict is not None and not verdict.ok:
-        lines.append(workflow_command("error", "Version bump required", verdict.reason, file))
+        lines.append(workflow_command("error", "Version bump required", printable(verdict.reason), file))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
