@@ -35,6 +35,7 @@ from registry.errors import RegistryError, StoreError
 from registry.git.store import Store
 from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
+from registry.ops.process import prepare_metrics, start_operations, stop_operations, uvicorn_log_config
 from registry.settings import Settings
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
@@ -45,6 +46,7 @@ ENV_DEV = "REGISTRY_SERVE_DEV"
 ENV_BOARD = "REGISTRY_SERVE_BOARD"
 
 UVICORN = {"loop": "uvloop", "http": "httptools", "access_log": False, "log_level": "warning"}
+UVICORN["log_config"] = uvicorn_log_config()  # JSON lines on stderr, in every process
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     store_path = store.path.resolve()
     auth = authenticator_for(env, dev=options.dev)  # no secret or key: exit 2, before any work
     settings = Settings.from_env(env)
+    prepare_metrics(env, workers=options.workers)  # several processes: multiprocess metrics
     if options.workers > 1:
         return _serve_workers(options, store_path, auth, env, out)
 
@@ -164,6 +167,7 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     gate = None
     try:
         index.start()
+        start_operations(env, store_path=store_path, index=index)  # logs, traces, events
         gate = _start_gate(store_path, index.landed, out)
         config = ApiConfig(
             store_path=store_path,
@@ -182,6 +186,7 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     finally:
         index.stop()
         _stop_gate(gate)
+        stop_operations()  # events told and drained, spans exported
     return 0
 
 
@@ -235,6 +240,7 @@ def worker_app() -> ASGIApp:
     store = Store.open(store_path)
     index = LiveIndex(store_path, board=board)
     index.start()
+    start_operations(env, store_path=store_path, index=index)  # logs, traces, events
     settings = Settings.from_env(env)
     config = ApiConfig(
         store_path=store_path,
@@ -244,7 +250,7 @@ def worker_app() -> ASGIApp:
         identity=settings.identity,
         dev=dev,
     )
-    return _StopsOnShutdown(create_app(config), index.stop)
+    return _StopsOnShutdown(create_app(config), lambda: (index.stop(), stop_operations()))
 
 
 class _StopsOnShutdown:

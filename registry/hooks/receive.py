@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -173,13 +173,19 @@ def pre_receive(
     store: Store | None = None,
     env: Mapping[str, str] | None = None,
     out: TextIO | None = None,
+    on_decision: Callable[[PushDecision], None] | None = None,
 ) -> int:
-    """Judge a push; 0 accepts it, 1 refuses it. ``store`` must see the quarantined objects."""
+    """Judge a push; 0 accepts it, 1 refuses it. ``store`` must see the quarantined objects.
+
+    ``on_decision`` hears the gate's decision (the resident gate's metrics count it).
+    """
     out = out or sys.stderr
     environ = env if env is not None else os.environ
     try:
         store = store or Store.open_from_env()
         decision = decide(store, parse_updates(stdin))
+        if on_decision is not None:
+            on_decision(decision)
     except RegistryError as exc:
         first, *rest = diagnostic_lines(exc)
         _say(["registry: push refused", f"  ✗ {first}", *(f"  {line}" for line in rest)], out)

@@ -22,6 +22,7 @@ from registry.errors import StoreError
 from registry.git.store import Store
 from registry.hooks.client import SOCKET_NAME, decode_request, encode_reply
 from registry.hooks.receive import post_receive, pre_receive
+from registry.ops.doors import observe_gate
 from registry.write.landing import OnLanded
 
 
@@ -50,7 +51,9 @@ def answer(store_path: Path, request: bytes, *, on_landed: OnLanded | None = Non
     stdin = io.StringIO(stdin_text)
     store = _store_for(git_dir, env)
     if hook == "pre-receive":
-        return pre_receive(stdin, store=store, env=env, out=out), out.getvalue()
+        with observe_gate("push") as gate:  # the gate's time, verdict and refusals by rule
+            gate.exit = pre_receive(stdin, store=store, env=env, out=out, on_decision=gate.decided)
+        return gate.exit, out.getvalue()
     if hook == "post-receive":
         return post_receive(stdin, store=store, out=out, on_landed=on_landed), out.getvalue()
     return 1, f"registry: unknown hook {hook!r}\n"

@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import pygit2
@@ -57,6 +58,8 @@ class LiveIndex:
         self._subscribers: list[Subscriber] = []
         #: Told of every landing this process makes, after the refresh (metrics count them by door).
         self.landing_listeners: list[Callable[[Landing], None]] = []
+        #: Wraps every refresh (metrics time and trace it); does nothing by default.
+        self.refresh_timer: Callable[[], AbstractContextManager[object]] = nullcontext
         store = Store.open(self.store_path)
         #: The current snapshot; replaced whole, never changed.
         self.snapshot: IndexSnapshot = build(store)
@@ -86,7 +89,8 @@ class LiveIndex:
         old = self.snapshot
         new, done = old, False
         try:
-            new = refresh(Store.open(self.store_path), old)
+            with self.refresh_timer():
+                new = refresh(Store.open(self.store_path), old)
             done = True
         finally:  # a failed refresh serves nobody: a waiting caller runs the next one
             with self._cond:

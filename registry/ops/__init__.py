@@ -1,18 +1,15 @@
 """Operating the registry's server: probes, metrics, request logs and traces.
 
-The HTTP door calls :func:`install_operations` once in ``create_app``; the server process
-calls ``configure_logging``/``configure_tracing`` at start (``logs.py``, ``tracing.py``)
-and :func:`~registry.ops.metrics.prepare_multiprocess` before it starts workers.
+The HTTP door calls :func:`install_operations` once in ``create_app``; the serving process
+starts and stops the rest around the app (``process.py``); the doors report publishes,
+landings and gate runs through ``doors.py``. Importing this package imports nothing else:
+the resident gate uses ``doors.py`` without loading the web framework.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-
-from registry.ops.doors import count_landing, observe_publish, observe_snapshot
-from registry.ops.probes import router
-from registry.ops.requests import RequestTelemetry, current_trace_id
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -22,21 +19,25 @@ if TYPE_CHECKING:
 #: Probe paths answered without a request log line (they are still counted).
 QUIET_PATHS = frozenset({"/health", "/healthz", "/livez", "/readyz", "/metrics"})
 
-__all__ = ["count_landing", "current_trace_id", "install_operations", "observe_publish"]
-
 
 def install_operations(app: FastAPI, config: ApiConfig) -> None:
     """Add the probes, ``/metrics`` and the per-request telemetry to ``app``.
 
-    Call it after the API's routers are included: a ``/healthz`` the contracts router
-    already answers is left to it. The index's snapshots feed the index metrics from here on.
+    Call it after the API's routers are included: a ``/healthz`` the app already answers
+    is left to it. From here on the index's snapshots feed the index metrics, its
+    refreshes are timed and traced, and this process's landings are counted by door.
     """
+    from registry.ops.doors import count_landing, observe_refresh, observe_snapshot
+    from registry.ops.probes import router
+    from registry.ops.requests import RequestTelemetry
+
     has_healthz = "/healthz" in _paths(app.router.routes)
     app.include_router(router(config.index, config.store_path, healthz=not has_healthz))
     app.add_middleware(RequestTelemetry, skip=QUIET_PATHS)
     observe_snapshot(config.index.snapshot)
     config.index.subscribe(lambda _old, new: observe_snapshot(new))
     config.index.landing_listeners.append(count_landing)
+    config.index.refresh_timer = observe_refresh
 
 
 def _paths(routes: Iterable[Any]) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from registry.errors import RegistryError
 from registry.index.snapshot import IndexSnapshot
@@ -66,22 +67,41 @@ def count_landing(landing: Landing) -> None:
         m.landed.labels(landing.door, v.version.kind).inc()
 
 
-def observe_gate(door: str, problems: Iterable[Problem], *, refused: bool, elapsed_s: float) -> None:
-    """One gate run at a door (a push's pre-receive): its verdict, time and refusals by rule."""
-    m = metrics()
-    verdict = REFUSED if refused else ACCEPTED
-    m.gate_latency.labels(door, verdict).observe(elapsed_s)
-    if refused:
-        m.publishes.labels(door, REFUSED).inc()
-        for rule in sorted({str(p.code) for p in problems if p.severity == "error"}):
-            m.refusals.labels(door, rule).inc()
+class GateRun:
+    """What one gate run at a door decided: the door hands it the decision and the exit code."""
+
+    def __init__(self) -> None:
+        self.decision: Any = None  # registry.hooks.receive.PushDecision, when one was reached
+        self.exit: int | None = None
+
+    def decided(self, decision: Any) -> None:
+        self.decision = decision
 
 
 @contextlib.contextmanager
-def gate_span(door: str) -> Iterator[object]:
-    """The span of one gate run at a door."""
+def observe_gate(door: str) -> Iterator[GateRun]:
+    """Around one push's ``pre-receive``: the gate's time and verdict, refusals by rule, and
+    the push counted as a publish (published when it moves ``main``, refused when refused)."""
+    run = GateRun()
+    started = time.perf_counter()
     with tracing.span("gate", {"registry.door": door}) as span:
-        yield span
+        yield run
+        elapsed = time.perf_counter() - started
+        decision = run.decision
+        refused = decision.refused if decision is not None else run.exit != 0
+        m = metrics()
+        m.gate_latency.labels(door, REFUSED if refused else ACCEPTED).observe(elapsed)
+        tracing.set_attributes(span, {"registry.verdict": REFUSED if refused else ACCEPTED})
+        if refused:
+            m.publishes.labels(door, REFUSED).inc()
+            problems: Iterable[Problem] = decision.problems if decision is not None else ()
+            rules = {str(p.code) for p in problems if p.severity == "error"}
+            for proposal in decision.proposals.values() if decision is not None else ():
+                rules |= {str(p.code) for p in proposal.blockers}
+            for rule in sorted(rules or {"gate.failed"}):
+                m.refusals.labels(door, rule).inc()
+        elif run.exit == 0 and decision is not None and decision.verdicts:  # main moves (no dry run)
+            m.publishes.labels(door, PUBLISHED).inc()
 
 
 def observe_snapshot(snapshot: IndexSnapshot) -> None:
