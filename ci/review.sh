@@ -42,7 +42,9 @@ could_not_run() {
     cat "$md"
     if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
         cat "$md" >>"$GITHUB_STEP_SUMMARY"
-        printf '::error title=registry review::%s\n' "$(printf '%s' "$1" | head -n 1)"
+        # A workflow command is one line: '%' and control characters are escaped or dropped.
+        printf '::error title=registry review::%s\n' \
+            "$(printf '%s' "$1" | head -n 1 | sed 's/%/%25/g' | tr -d '\000-\010\013-\037\177')"
     fi
     if [ -n "${GITLAB_CI:-}" ]; then
         printf '{"accepted": false, "error": "review could not run", "problems": [], "contracts": [], "capsules": [], "versions": []}\n' >"$json"

@@ -45,6 +45,8 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
         written.append(target)
     # Push options reach the hook only when the repo advertises them (git-receive-pack(1)).
     store.set_config("receive.advertisePushOptions", "true")
+    # git's own object checks on what a push sends, before any hook judges it.
+    store.set_config("receive.fsckObjects", "true")
     # The reflog of main is the record of every accepted update, read to find versions
     # accepted but not tagged yet (registry.gate.accepted): keep it, and keep it forever.
     store.set_config("core.logAllRefUpdates", "true")
