@@ -7,10 +7,10 @@ admins also delete and restore. Errors are RFC 7807 problem+json (``errors.py``)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pygit2
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -82,6 +82,19 @@ def _caller(door: Door, request: Request, role: str) -> tuple[Principal, str]:
     return principal, _tenant(principal, request)
 
 
+def _as(role: str) -> Any:
+    """A dependency: the caller holding ``role``, and its tenant, checked before the body is."""
+
+    def caller(request: Request) -> tuple[Principal, str]:
+        return _caller(Door.of(request), request, role)
+
+    return Depends(caller)
+
+
+AsViewer = Annotated[tuple[Principal, str], _as(VIEWER)]
+AsEditor = Annotated[tuple[Principal, str], _as(EDITOR)]
+
+
 async def _caller_async(door: Door, request: Request, role: str) -> tuple[Principal, str]:
     principal = await door.caller_async(request)
     principal.require_role(role)
@@ -108,11 +121,12 @@ def _capsule_response(request: Request, c: CapsuleEntry, status: int = 200) -> R
 @router.post("", status_code=201, summary="Create a capsule: its version 1 and its metadata")
 def create_capsule(
     request: Request,
+    who: AsEditor,
     item: CreateCapsule = Body(...),  # noqa: B008 - FastAPI's way of naming a body
     key: str | None = Header(default=None, alias=HEADER),
 ) -> Response:
     door = Door.of(request)
-    principal, tenant = _caller(door, request, EDITOR)
+    principal, tenant = who
     idem = Idempotency.of(
         key, scope=tenant, method="POST", path=request.url.path, body=item.model_dump_json().encode()
     )
@@ -187,10 +201,11 @@ async def get_capsule(capsule_id: str, request: Request) -> Response:
 def update_capsule(
     capsule_id: str,
     request: Request,
+    who: AsEditor,
     item: UpdateCapsule = Body(...),  # noqa: B008 - FastAPI's way of naming a body
 ) -> Response:
     door = Door.of(request)
-    principal, tenant = _caller(door, request, EDITOR)
+    principal, tenant = who
     status = writes.choice(item.status, writes.STATUS, "status")
     changes = {
         "description": item.description,
@@ -249,11 +264,12 @@ def _change(
 def publish_version(
     capsule_id: str,
     request: Request,
+    who: AsEditor,
     item: PublishVersion = Body(...),  # noqa: B008 - FastAPI's way of naming a body
     key: str | None = Header(default=None, alias=HEADER),
 ) -> Response:
     door = Door.of(request)
-    principal, tenant = _caller(door, request, EDITOR)
+    principal, tenant = who
     idem = Idempotency.of(
         key, scope=tenant, method="POST", path=request.url.path, body=item.model_dump_json().encode()
     )
@@ -314,10 +330,11 @@ async def get_version(capsule_id: str, version: str, request: Request) -> Respon
 def lint_capsule(
     capsule_id: str,
     request: Request,
+    who: AsViewer,
     item: CapsuleText = Body(...),  # noqa: B008 - FastAPI's way of naming a body
 ) -> Response:
     door = Door.of(request)
-    principal, tenant = _caller(door, request, VIEWER)
+    principal, tenant = who
     snapshot = door.snapshot()
     c = views.find(snapshot, capsule_id, principal, tenant)
     body = lint(writes.document_text(item.yaml, item.document), c, _policy(door, snapshot).limits)

@@ -190,6 +190,14 @@ def test_publish_refusals_of_the_caller_keep_the_old_texts(
         assert r.headers["www-authenticate"] == "Bearer"
 
 
+def test_the_caller_is_judged_before_the_body_as_the_old_registry_did(client: TestClient) -> None:
+    incomplete = {"version": "1.0.0"}
+    assert client.post("/registry/contracts", json=incomplete).status_code == 401
+    r = client.post("/registry/contracts", json=incomplete, headers=bearer(scopes=(READ,)))
+    assert (r.status_code, r.text) == (403, "Insufficient permissions: contracts:write scope required")
+    assert client.post("/registry/contracts", json=incomplete, headers=bearer()).status_code == 400
+
+
 def test_reads_need_the_read_scope(client: TestClient) -> None:
     r = client.get("/registry/contracts/ritual.started/1.0.0", headers=bearer(scopes=(WRITE,)))
     assert (r.status_code, r.text) == (403, "Insufficient permissions: contracts:read scope required")
