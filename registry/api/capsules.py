@@ -16,11 +16,13 @@ from starlette.responses import Response
 
 from registry.api import capsule_views as views
 from registry.api import capsule_writes as writes
+from registry.api import shapes
 from registry.api.caching import IMMUTABLE_PRIVATE, SHORT_PRIVATE, Encoded, encode_json, matches, respond
 from registry.api.capsule_checks import lint, verify
 from registry.api.door import Door
 from registry.api.errors import Deleted, Stale
 from registry.api.idempotency import HEADER, Idempotency
+from registry.api.shapes import documented
 from registry.api.writes import idempotent_post
 from registry.auth.principal import ADMIN, EDITOR, TENANT_HEADER, VIEWER, Principal
 from registry.errors import InvalidInput, InvalidName
@@ -118,7 +120,12 @@ def _capsule_response(request: Request, c: CapsuleEntry, status: int = 200) -> R
     return respond(request, encoded, cache_control=SHORT_PRIVATE, status=status)
 
 
-@router.post("", status_code=201, summary="Create a capsule: its version 1 and its metadata")
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a capsule: its version 1 and its metadata",
+    responses=documented(shapes.CapsulePublished, 201),
+)
 def create_capsule(
     request: Request,
     who: AsEditor,
@@ -173,7 +180,7 @@ def _published_answer(tenant: str) -> Any:
     return answer
 
 
-@router.get("", summary="The tenant's capsules, newest first")
+@router.get("", summary="The tenant's capsules, newest first", responses=documented(shapes.CapsuleList))
 async def list_capsules(
     request: Request,
     q: str | None = Query(default=None, max_length=256, description="words in name, description or tags"),
@@ -190,14 +197,20 @@ async def list_capsules(
     return respond(request, Encoded.json(body), cache_control=SHORT_PRIVATE)
 
 
-@router.get("/{capsule_id}", summary="A capsule's metadata (ETag for If-Match)")
+@router.get(
+    "/{capsule_id}", summary="A capsule's metadata (ETag for If-Match)", responses=documented(shapes.Capsule)
+)
 async def get_capsule(capsule_id: str, request: Request) -> Response:
     door = Door.of(request)
     principal, tenant = await _caller_async(door, request, VIEWER)
     return _capsule_response(request, views.find(door.snapshot(), capsule_id, principal, tenant))
 
 
-@router.patch("/{capsule_id}", summary="Change a capsule's metadata (If-Match: 409 when stale)")
+@router.patch(
+    "/{capsule_id}",
+    summary="Change a capsule's metadata (If-Match: 409 when stale)",
+    responses=documented(shapes.Capsule),
+)
 def update_capsule(
     capsule_id: str,
     request: Request,
@@ -260,7 +273,12 @@ def _change(
     return _capsule_response(request, door.settle(str(result.commit)).capsules[c.id])
 
 
-@router.post("/{capsule_id}/versions", status_code=201, summary="Publish the capsule's next version")
+@router.post(
+    "/{capsule_id}/versions",
+    status_code=201,
+    summary="Publish the capsule's next version",
+    responses=documented(shapes.CapsulePublished, 201),
+)
 def publish_version(
     capsule_id: str,
     request: Request,
@@ -306,7 +324,11 @@ def publish_version(
     return idempotent_post(door, idem, write, _published_answer(tenant), location=lambda body: body["uri"])
 
 
-@router.get("/{capsule_id}/versions", summary="A capsule's versions, oldest first")
+@router.get(
+    "/{capsule_id}/versions",
+    summary="A capsule's versions, oldest first",
+    responses={200: {"model": list[shapes.CapsuleVersionSummary]}},
+)
 async def list_versions(capsule_id: str, request: Request) -> Response:
     door = Door.of(request)
     principal, tenant = await _caller_async(door, request, VIEWER)
@@ -315,7 +337,11 @@ async def list_versions(capsule_id: str, request: Request) -> Response:
     return respond(request, Encoded.json(body), cache_control=SHORT_PRIVATE)
 
 
-@router.get("/{capsule_id}/versions/{version}", summary="One version with its document (immutable)")
+@router.get(
+    "/{capsule_id}/versions/{version}",
+    summary="One version with its document (immutable)",
+    responses=documented(shapes.CapsuleVersion),
+)
 async def get_version(capsule_id: str, version: str, request: Request) -> Response:
     door = Door.of(request)
     principal, tenant = await _caller_async(door, request, VIEWER)
@@ -326,7 +352,11 @@ async def get_version(capsule_id: str, version: str, request: Request) -> Respon
     return respond(request, encoded, cache_control=IMMUTABLE_PRIVATE)
 
 
-@router.post("/{capsule_id}/lint", summary="Validate a capsule document without publishing it")
+@router.post(
+    "/{capsule_id}/lint",
+    summary="Validate a capsule document without publishing it",
+    responses=documented(shapes.LintResult),
+)
 def lint_capsule(
     capsule_id: str,
     request: Request,
@@ -341,7 +371,11 @@ def lint_capsule(
     return Response(encode_json(body), 200, {"Cache-Control": "no-store"}, media_type="application/json")
 
 
-@router.get("/{capsule_id}/versions/{version}/verify", summary="Check a version's hash, signature and tag")
+@router.get(
+    "/{capsule_id}/versions/{version}/verify",
+    summary="Check a version's hash, signature and tag",
+    responses=documented(shapes.Verification),
+)
 def verify_version(capsule_id: str, version: str, request: Request) -> Response:
     door = Door.of(request)
     principal, tenant = _caller(door, request, VIEWER)

@@ -18,10 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from registry.api import contract_views as views
+from registry.api import shapes
 from registry.api.caching import IMMUTABLE, SHORT, Encoded, deprecation_headers, encode_json, respond
 from registry.api.compatibility import compatibility, read_schema, schema_text
 from registry.api.door import Door
 from registry.api.idempotency import CONTRACTS_SCOPE, HEADER, Idempotency
+from registry.api.shapes import documented
 from registry.api.writes import idempotent_post
 from registry.auth.principal import READ_SCOPE, WRITE_SCOPE, Principal
 from registry.errors import InvalidInput
@@ -101,7 +103,7 @@ def _bundle(door: Door, v: ContractVersionEntry) -> Encoded:
     return door.encoded.get(("contract", v.tag_id), lambda: Encoded.json(views.bundle(v)))
 
 
-@router.get("", summary="List every published contract version")
+@router.get("", summary="List every published contract version", responses=documented(shapes.ContractList))
 async def list_contracts(request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
@@ -110,7 +112,9 @@ async def list_contracts(request: Request) -> Response:
     return respond(request, encoded, cache_control=SHORT)
 
 
-@router.get("/{name}", summary="A contract's published versions")
+@router.get(
+    "/{name}", summary="A contract's published versions", responses=documented(shapes.ContractVersions)
+)
 async def contract_versions(name: str, request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
@@ -120,7 +124,11 @@ async def contract_versions(name: str, request: Request) -> Response:
     )
 
 
-@router.get("/{name}/latest", summary="The latest version's bundle (highest SemVer)")
+@router.get(
+    "/{name}/latest",
+    summary="The latest version's bundle (highest SemVer)",
+    responses=documented(shapes.ContractBundle),
+)
 async def latest(name: str, request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
@@ -144,7 +152,11 @@ def changelog(name: str, request: Request) -> Response:
     return respond(request, door.encoded.get(key, build), cache_control=SHORT, headers=_headers(contract))
 
 
-@router.get("/{name}/{version}", summary="One version's bundle (immutable)")
+@router.get(
+    "/{name}/{version}",
+    summary="One version's bundle (immutable)",
+    responses=documented(shapes.ContractBundle),
+)
 async def contract_version(name: str, version: str, request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
@@ -170,7 +182,12 @@ def _wants_schema_json(accept: str) -> bool:
     return not kinds or SCHEMA_JSON in kinds or "application/json" not in kinds
 
 
-@router.post("", status_code=201, summary="Publish a contract version (old demonctl body)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Publish a contract version (old demonctl body)",
+    responses=documented(shapes.ContractCreated, 201),
+)
 def publish(
     request: Request,
     principal: AsWriter,
@@ -224,7 +241,11 @@ def _file(path: str | None, text: str | None, field: str, default: str) -> tuple
     return ((path or default).replace("\\", "/").rsplit("/", 1)[-1], text)
 
 
-@router.post("/{name}/compatibility", summary="Check a proposed schema against the published versions")
+@router.post(
+    "/{name}/compatibility",
+    summary="Check a proposed schema against the published versions",
+    responses=documented(shapes.Compatibility),
+)
 def check_compatibility(
     name: str,
     request: Request,

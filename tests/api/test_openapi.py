@@ -57,3 +57,42 @@ def test_docs_and_redoc_are_served(client: TestClient) -> None:
     for path in ("/docs", "/redoc"):
         r = client.get(path)
         assert r.status_code == 200 and "openapi.json" in r.text
+
+
+def test_answers_have_exactly_the_documented_shapes(client: TestClient) -> None:
+    from api.helpers import HELLO, bearer, capsule_headers
+
+    from registry.api import shapes
+    from registry.gate.published import capsule_id
+
+    caps, auth = capsule_headers(role="admin"), bearer()
+    hello = capsule_id("acme", "hello-world")
+    body = {"name": "shaped", "version": "1.0.0", "jsonSchema": '{"type": "object"}'}
+    answers = [
+        (shapes.ContractCreated, client.post("/registry/contracts", json=body, headers=auth)),
+        (shapes.CapsulePublished, client.post("/api/v1/capsules", json={"yaml": HELLO}, headers=caps)),
+        (shapes.ContractList, client.get("/registry/contracts", headers=auth)),
+        (shapes.ContractVersions, client.get("/registry/contracts/ritual.started", headers=auth)),
+        (shapes.ContractBundle, client.get("/registry/contracts/ritual.started/1.0.0", headers=auth)),
+        (shapes.ContractBundle, client.get("/registry/contracts/shaped/latest", headers=auth)),
+        (
+            shapes.Compatibility,
+            client.post(
+                "/registry/contracts/shaped/compatibility", json={**body, "version": "1.1.0"}, headers=auth
+            ),
+        ),
+        (shapes.CapsuleList, client.get("/api/v1/capsules", headers=caps)),
+        (shapes.Capsule, client.get(f"/api/v1/capsules/{hello}", headers=caps)),
+        (shapes.CapsuleVersion, client.get(f"/api/v1/capsules/{hello}/versions/1", headers=caps)),
+        (
+            shapes.LintResult,
+            client.post(f"/api/v1/capsules/{hello}/lint", json={"yaml": HELLO}, headers=caps),
+        ),
+        (shapes.Verification, client.get(f"/api/v1/capsules/{hello}/versions/1/verify", headers=caps)),
+        (shapes.Capsule, client.patch(f"/api/v1/capsules/{hello}", json={"tags": ["a"]}, headers=caps)),
+    ]
+    for model, r in answers:
+        assert r.status_code in (200, 201), (model, r.text)
+        model.model_validate(r.json())
+    versions = client.get(f"/api/v1/capsules/{hello}/versions", headers=caps).json()
+    assert [shapes.CapsuleVersionSummary.model_validate(v).version for v in versions] == [1]
