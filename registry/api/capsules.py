@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 import pygit2
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from registry.api import capsule_views as views
 from registry.api import capsule_writes as writes
 from registry.api import shapes
+from registry.api.bodies import CapsuleText, CreateCapsule, PublishVersion, UpdateCapsule
 from registry.api.caching import IMMUTABLE_PRIVATE, SHORT_PRIVATE, Encoded, encode_json, matches, respond
 from registry.api.capsule_checks import lint, verify
 from registry.api.door import Door
@@ -34,47 +34,6 @@ from registry.ops.doors import observe_publish
 from registry.write.publish import publish_capsule
 
 router = APIRouter(prefix="/api/v1/capsules", tags=["capsules"])
-
-_TEXT = "the Capsule document's YAML text (send this or 'document')"
-_DOCUMENT = "the Capsule document as a JSON object (send this or 'yaml')"
-
-
-class CapsuleText(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    yaml: str | None = Field(default=None, max_length=4 << 20, description=_TEXT)
-    document: dict[str, Any] | None = Field(default=None, description=_DOCUMENT)
-
-
-class CreateCapsule(CapsuleText):
-    """The old service's create body, with ``document`` as an alternative to ``yaml``."""
-
-    name: str | None = Field(default=None, max_length=255, description="must equal metadata.name when sent")
-    id: str | None = Field(
-        default=None, max_length=64, description="must equal the id derived from tenant and name"
-    )
-    description: str | None = Field(default=None, max_length=4096)
-    tags: list[str] | None = Field(default=None, max_length=50)
-    owner: str | None = Field(default=None, max_length=255, description="default: the caller's subject")
-    visibility: str | None = Field(
-        default=None, description="PRIVATE, INTERNAL (old: org) or PUBLIC; left out, the store's default"
-    )
-
-
-class PublishVersion(CapsuleText):
-    message: str | None = Field(default=None, max_length=255, description="accepted for old clients; unused")
-
-
-class UpdateCapsule(BaseModel):
-    """Metadata to change; fields left out keep their value."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    description: str | None = Field(default=None, max_length=4096)
-    tags: list[str] | None = Field(default=None, max_length=50)
-    owner: str | None = Field(default=None, max_length=255)
-    visibility: str | None = Field(default=None, description="PRIVATE, INTERNAL (old: org) or PUBLIC")
-    status: str | None = Field(default=None, description="ACTIVE, DEPRECATED or DELETED (admins only)")
 
 
 def _caller(door: Door, request: Request, role: str) -> tuple[Principal, str]:

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 import pygit2
 from fastapi import APIRouter, Body, Depends, Header, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from registry.api import contract_views as views
 from registry.api import shapes
+from registry.api.bodies import CheckCompatibility, PublishContract
 from registry.api.caching import IMMUTABLE, SHORT, Encoded, deprecation_headers, encode_json, respond
 from registry.api.compatibility import compatibility, read_schema, schema_text
 from registry.api.door import Door
@@ -35,36 +35,6 @@ from registry.write.publish import ContractInput, publish_contract
 router = APIRouter(prefix="/registry/contracts", tags=["contracts"])
 
 SCHEMA_JSON = "application/schema+json"
-
-
-class PublishContract(BaseModel):
-    """The old ``demonctl contracts publish`` body; ``wit`` and ``descriptor`` carry file texts."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    name: str = Field(max_length=128, examples=["ritual.started"])
-    version: str = Field(max_length=128, examples=["1.0.0"])
-    description: str | None = Field(default=None, max_length=65536)
-    jsonSchema: str | dict[str, Any] | bool | None = Field(
-        default=None, description="the JSON Schema: its file text, or the schema as a JSON object"
-    )
-    witPath: str | None = Field(default=None, description="file name of the WIT interface (basename kept)")
-    descriptorPath: str | None = Field(default=None, description="file name of the descriptor")
-    wit: str | None = Field(default=None, description="the WIT file's text; needed with witPath")
-    descriptor: str | None = Field(
-        default=None, description="the descriptor's text; needed with descriptorPath"
-    )
-
-
-class CheckCompatibility(BaseModel):
-    """A proposed schema, and optionally the version it would get and the mode to judge it in."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    jsonSchema: str | dict[str, Any] | bool | None = None
-    version: str | None = Field(default=None, max_length=128)
-    mode: str | None = Field(default=None, max_length=32)
-    policy: str | None = Field(default=None, max_length=16)
 
 
 def _reader(door: Door, request: Request) -> Principal:
