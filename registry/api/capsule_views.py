@@ -8,7 +8,6 @@ admins only, and is just as absent (404) to everyone else.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from registry.api.contract_views import rfc3339
@@ -154,16 +153,3 @@ def listing(
         },
     }
 
-
-def meta_of(c: CapsuleEntry) -> Mapping[str, Any]:
-    """The capsule's ``meta.yaml`` fields as the index holds them."""
-    out: dict[str, Any] = {"id": c.id}
-    if c.description is not None:
-        out["description"] = c.description
-    if c.tags:
-        out["tags"] = list(c.tags)
-    if c.owner is not None:
-        out["owner"] = c.owner
-    out["visibility"] = c.visibility
-    out["status"] = c.status
-    return out
