@@ -64,10 +64,18 @@ class Remote:
                 f"cannot reach the registry at {self.endpoint}: {exc}",
                 hint="check --registry-endpoint (or REGISTRY_ENDPOINT) and that the server runs",
             ) from None
-        if response.is_success:
-            answer: dict[str, Any] = response.json()
-            return answer
-        raise refusal(response)
+        if not response.is_success:
+            raise refusal(response)
+        try:
+            answer = response.json()
+        except json.JSONDecodeError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise StoreError(
+                f"{self.endpoint} answered {response.status_code} without a JSON object",
+                hint="check that --registry-endpoint names a registry server",
+            )
+        return answer
 
 
 def refusal(response: httpx.Response) -> RegistryError:
