@@ -59,7 +59,7 @@ def encode_json(value: Any) -> bytes:
 class EncodedCache:
     """Encoded bodies of immutable things, by a key that names exactly one version.
 
-    Bounded (least recently used out first), so a crawl of a huge store cannot hold every
+    Bounded (the oldest entry out first), so a crawl of a huge store cannot hold every
     body at once; safe to share between threads.
     """
 
