@@ -35,7 +35,7 @@ from registry.errors import RegistryError, StoreError
 from registry.git.store import Store
 from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
-from registry.ops.process import prepare_metrics, start_operations, stop_operations, uvicorn_log_config
+from registry.ops.process import prepare_serving, start_operations, stop_operations, uvicorn_log_config
 from registry.settings import Settings
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
@@ -157,7 +157,7 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     store_path = store.path.resolve()
     auth = authenticator_for(env, dev=options.dev)  # no secret or key: exit 2, before any work
     settings = Settings.from_env(env)
-    prepare_metrics(env, workers=options.workers)  # several processes: multiprocess metrics
+    prepare_serving(env, workers=options.workers)  # settings checked; tracing; metrics over processes
     if options.workers > 1:
         return _serve_workers(options, store_path, auth, env, out)
 

@@ -2,7 +2,9 @@
 
 ``registry serve`` calls, in each process that serves requests:
 
-- :func:`prepare_metrics` once, before it starts workers (multiprocess metrics);
+- :func:`prepare_serving` once, before it starts anything: settings are checked, metrics
+  become multiprocess when several processes serve, and this process traces (with
+  ``--workers N`` the parent runs the gate, whose spans it exports);
 - :func:`start_operations` once its index is built and watching: JSON logs, tracing when
   ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, lifecycle events when ``EVENTS_NATS_URL`` is set;
 - :func:`stop_operations` after the HTTP server finished its requests in flight and the
@@ -29,18 +31,21 @@ from registry.ops.tracing import TracingSettings, configure_tracing, shutdown_tr
 
 log = logging.getLogger("registry.ops")
 
-__all__ = ["prepare_metrics", "start_operations", "stop_operations", "uvicorn_log_config"]
+__all__ = ["prepare_serving", "start_operations", "stop_operations", "uvicorn_log_config"]
 
 _running: dict[str, Any] = {"events": None, "started": False}
 
 
-def prepare_metrics(env: MutableMapping[str, str], *, workers: int) -> Path | None:
-    """Multiprocess metrics when more than one process serves, or when the operator asked.
+def prepare_serving(env: MutableMapping[str, str], *, workers: int) -> Path | None:
+    """Check the operations settings, start tracing, and make metrics multiprocess if needed.
 
-    With ``PROMETHEUS_MULTIPROC_DIR`` set, that directory is used (and emptied); else, for
+    Metrics are multiprocess when more than one process serves, or when the operator set
+    ``PROMETHEUS_MULTIPROC_DIR``: that directory is used (and emptied); else, for
     ``workers > 1``, a fresh temporary one, removed when this process exits. Workers
     inherit the variable. Returns the directory, or None for single-process metrics.
     """
+    EventsSettings.from_env(env)  # refuse bad settings before any worker starts
+    configure_tracing(TracingSettings.from_env(env))
     given = env.get(MULTIPROC_ENV)
     if not given and workers <= 1:
         return None
