@@ -24,7 +24,7 @@ CapsuleName = NewType("CapsuleName", str)
 # directory of the store and must never climb out of it.
 _CONTRACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _TENANT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-# The Capsule document's own rule for metadata.name (spec section 2).
+# The Capsule document's own rule for metadata.name.
 _CAPSULE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$")
 _LENIENT_VERSION = re.compile(
     r"^v?(?P<major>0|[1-9]\d*)(?:\.(?P<minor>0|[1-9]\d*))?(?:\.(?P<patch>0|[1-9]\d*))?"

@@ -1,4 +1,4 @@
-"""Digests: the old registry's contract digest and the capsule content hash (spec section 2)."""
+"""Digests: the old registry's contract digest and the capsule content hash."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The capsules API (spec section 7), in the old Anumate service's shape.
+"""The capsules API (README, "HTTP API"), in the old Anumate service's shape.
 
 Every call names its tenant (``X-Tenant-ID``, which the token must grant; a token with one
 tenant may leave it out). Viewers read, editors also create, publish and change metadata,

@@ -1,4 +1,4 @@
-"""The contracts API (spec section 7), in the old demon-registry's shape.
+"""The contracts API (README, "HTTP API"), in the old demon-registry's shape.
 
 Reads need the ``contracts:read`` scope, writes ``contracts:write``. Bodies are camelCase;
 errors are plain text with the old service's words and statuses (``errors.py``). A

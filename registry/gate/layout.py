@@ -1,6 +1,6 @@
 """The store's layout: what a store may hold, and which contracts and capsules a change touches.
 
-A store holds only what the registry understands (spec section 2): ``registry.yaml``,
+A store holds only what the registry understands (README, "What a store may hold"): ``registry.yaml``,
 ``README.md``, ``contracts/<name>/``, ``capsules/<tenant>/<name>/`` and a short list of
 extras (:data:`TOP_FILES`, text files under ``docs/``). Every entry a change adds must be
 a regular file (mode 100644) under a printable UTF-8 name, within the size limits; a

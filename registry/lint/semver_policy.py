@@ -1,6 +1,6 @@
 """Which version bump a change set needs, and whether a proposed version gives it.
 
-The rule (spec section 5, as the old linter had it): a change that breaks the mode needs
+The rule (README, "The linter"; as the old linter had it): a change that breaks the mode needs
 a major bump, except from 0.x where a minor bump is enough; any other change that alters
 what the schema accepts (an addition, a relaxation, or a tightening the mode allows)
 needs a minor bump; annotation-only changes need a patch; no change needs nothing. The

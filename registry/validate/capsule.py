@@ -1,4 +1,4 @@
-"""The Capsule document (spec section 2) and its ``meta.yaml``.
+"""The Capsule document (README, "The store") and its ``meta.yaml``.
 
 The shape is checked with the shipped JSON Schema (``capsule.schema.json``); what a
 schema cannot say is checked here: step names are unique, ``depends_on`` names

@@ -13,7 +13,7 @@ from registry.model import ContractVersion, contract_name
 from registry.problems import Code, Problem
 from registry.validate.fields import FLAG, TEXT, Codes, Rule, Table, check_table, one_line, one_of
 
-#: Compatibility modes, with Confluent Schema Registry's meaning (spec section 5).
+#: Compatibility modes, with Confluent Schema Registry's meaning.
 COMPATIBILITY_MODES = tuple(m.value for m in Mode)
 #: The linter's policies: ``strict`` reads an added property of an open object as breaking.
 POLICIES = tuple(p.value for p in Policy)

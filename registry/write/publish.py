@@ -166,7 +166,7 @@ def publish_contract(
     door: Door = "cli",
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
-    """Publish one contract version (spec section 6, ``registry publish contract``)."""
+    """Publish one contract version (``registry publish contract``)."""
     name = contract_name(item.name)
     version = ContractVersion.parse(item.version)
     existing = {ContractVersion.parse(p.version) for p in accepted(store).contract(name) if p.version}

@@ -1,5 +1,5 @@
 """registry.yaml says who may sign: changing it always needs a listed admin's signature,
-whatever ``require_signed_commits`` says (spec section 2)."""
+whatever ``require_signed_commits`` says."""
 
 from __future__ import annotations
 
