@@ -21,13 +21,13 @@ Unmatched paths are counted under the route ``unmatched``, so scans cannot grow 
 from __future__ import annotations
 
 import logging
-import secrets
+import random
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from registry.ops import tracing
-from registry.ops.logs import ACCESS_LOGGER
+from registry.ops.logs import ACCESS_LOGGER, redact
 from registry.ops.metrics import metrics
 
 Scope = MutableMapping[str, Any]
@@ -37,6 +37,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID = "x-request-id"
+#: Methods counted by name; any other is counted as ``OTHER``, so odd requests cannot grow the metrics.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "OTHER"
 UNMATCHED = "unmatched"
 MAX_REQUEST_ID = 128
 
@@ -47,7 +50,12 @@ def request_id_from(given: str | None) -> str:
     """The caller's request id when it is safe to log and echo, else a new one."""
     if given and len(given) <= MAX_REQUEST_ID and given.isascii() and given.isprintable():
         return given
-    return secrets.token_hex(16)
+    return new_id()
+
+
+def new_id() -> str:
+    """128 random bits in hex: a request id, or a W3C trace id (never all zeros)."""
+    return f"{random.getrandbits(128) or 1:032x}"
 
 
 def route_of(scope: Scope) -> str:
@@ -79,57 +87,69 @@ class RequestTelemetry:
         self.app = app
         #: Paths answered without a log line (the probes a load balancer polls); still counted.
         self.skip = skip
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
         headers = _headers(scope)
+        if not tracing.enabled():
+            await self._serve(scope, receive, send, headers, None)
+            return
+        method, path = scope.get("method", "GET"), scope.get("path", "")
+        attributes = {"http.request.method": method, "url.path": path}
+        with tracing.server_span(f"{method} {path}", headers, attributes) as span:
+            await self._serve(scope, receive, send, headers, span)
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], span: Any
+    ) -> None:
+        started = time.perf_counter()
         request_id = request_id_from(headers.get(REQUEST_ID))
+        trace_id = (
+            tracing.trace_id_of(span) or tracing.parse_traceparent(headers.get("traceparent")) or new_id()
+        )
         method = scope.get("method", "GET")
+        if method not in METHODS:
+            method = OTHER
         path = scope.get("path", "")
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        state["trace_id"] = trace_id
+        ids = [(b"x-request-id", request_id.encode()), (b"x-trace-id", trace_id.encode())]
         status = 500
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                given = message.get("headers", ())
+                names = {k.lower() for k, _ in given}
+                message["headers"] = [*given, *((k, v) for k, v in ids if k not in names)]
+            await send(message)
+
         m = metrics()
         m.in_flight.inc()
-        with tracing.server_span(
-            f"{method} {path}", headers, {"http.request.method": method, "url.path": path}
-        ) as span:
-            trace_id = (
-                tracing.trace_id_of(span)
-                or tracing.parse_traceparent(headers.get("traceparent"))
-                or tracing.new_trace_id()
-            )
-            state["trace_id"] = trace_id
-            ids = [(b"x-request-id", request_id.encode()), (b"x-trace-id", trace_id.encode())]
-
-            async def send_with_ids(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                    given = {k.lower() for k, _ in message.get("headers", ())}
-                    extra = [(k, v) for k, v in ids if k not in given]
-                    if extra:
-                        message["headers"] = [*message.get("headers", ()), *extra]
-                await send(message)
-
-            try:
-                await self.app(scope, receive, send_with_ids)
-            finally:
-                elapsed = time.perf_counter() - started
-                route = route_of(scope)
-                m.in_flight.dec()
-                m.requests.labels(method, route, str(status)).inc()
-                m.latency.labels(method, route).observe(elapsed)
-                if span is not None:
-                    span.update_name(f"{method} {route}")
-                    tracing.set_attributes(span, {"http.route": route, "http.response.status_code": status})
-                    if status >= 500:
-                        tracing.set_error(span, f"HTTP {status}")
-                if path not in self.skip:
-                    _log(request_id, trace_id, method, route, path, status, elapsed, scope, headers)
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            elapsed = time.perf_counter() - started
+            m.in_flight.dec()
+            route = route_of(scope)
+            counted = self._children.get((method, route, status))
+            if counted is None:
+                counted = (m.requests.labels(method, route, str(status)), m.latency.labels(method, route))
+                self._children[(method, route, status)] = counted
+            counted[0].inc()
+            counted[1].observe(elapsed)
+            if span is not None:
+                span.update_name(f"{method} {route}")
+                tracing.set_attributes(span, {"http.route": route, "http.response.status_code": status})
+                if status >= 500:
+                    tracing.set_error(span, f"HTTP {status}")
+            if path not in self.skip and access.isEnabledFor(logging.INFO):
+                _log(request_id, trace_id, method, route, path, status, elapsed, scope, headers)
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -154,21 +174,25 @@ def _log(
     scope: Scope,
     headers: dict[str, str],
 ) -> None:
-    if not access.isEnabledFor(logging.INFO):
-        return
+    """The request's log line; the record is made directly (no caller lookup: it is always here).
+
+    What the client chose (request id, path, tenant) is redacted here, once; the rest is ours.
+    """
     fields: dict[str, Any] = {
-        "request_id": request_id,
+        "request_id": redact(request_id),
         "trace_id": trace_id,
         "method": method,
         "route": route,
-        "path": path,
+        "path": redact(path),
         "status": status,
         "duration_ms": round(elapsed * 1000, 3),
     }
     subject = subject_of(scope)
     if subject is not None:
-        fields["subject"] = subject
+        fields["subject"] = redact(subject)
     tenant = headers.get("x-tenant-id")
     if tenant:
-        fields["tenant"] = tenant[:64]
-    access.info("request", extra=fields)
+        fields["tenant"] = redact(tenant[:64])
+    record = access.makeRecord(access.name, logging.INFO, __file__, 0, "request", (), None)
+    record.fields = fields
+    access.handle(record)
