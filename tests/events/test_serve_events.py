@@ -4,9 +4,14 @@ whichever door made it, none twice across restarts, none lost while NATS is away
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from events.natsd import NatsServer, Subscriber, stream_events, wait_for
 from ops.served import Served, start_serve
@@ -155,12 +160,33 @@ def test_sigterm_lets_a_publish_in_flight_finish_and_its_event_go_out(
     example_store: Store, serve: Callable[..., Served], nats_server: NatsServer
 ) -> None:
     served = serve()
-    http_publish(served, "last.words")
-    assert served.stop() == 0  # at once: the event goes out while the server stops
-    events = stream_events(nats_server.url, STREAM)
-    assert subjects(events) == ["contracts/last.words/1.0.0"]
-    lines = served.log_lines()
-    assert any(line["msg"].startswith("events: queued") for line in lines)
+    schema = json.dumps({"type": "object"})
+    body = json.dumps({"name": "last.words", "version": "1.0.0", "jsonSchema": schema})
+    half = len(body) // 2
+    stopping = threading.Event()
+
+    def slow_body() -> Iterator[bytes]:  # the request is in flight when SIGTERM arrives
+        yield body[:half].encode()
+        stopping.wait(10)
+        time.sleep(0.2)
+        yield body[half:].encode()
+
+    answers: list[httpx.Response] = []
+    headers = {**served.headers, "Content-Type": "application/json", "Content-Length": str(len(body))}
+    client = threading.Thread(
+        target=lambda: answers.append(
+            httpx.post(served.url + "/registry/contracts", content=slow_body(), headers=headers, timeout=30)
+        )
+    )
+    client.start()
+    time.sleep(0.3)
+    os.kill(served.proc.pid, signal.SIGTERM)
+    stopping.set()
+    client.join(30)
+    assert served.stop() == 0
+    assert [a.status_code for a in answers] == [201]
+    assert subjects(stream_events(nats_server.url, STREAM)) == ["contracts/last.words/1.0.0"]
+    assert any(line["msg"].startswith("events: queued") for line in served.log_lines())
 
 
 def test_with_several_workers_each_change_is_still_one_event(
