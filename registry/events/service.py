@@ -80,15 +80,12 @@ class EventsService:
         self._lock_fd: int | None = None
         self._told: Told | None = None
         self._previous: IndexSnapshot | None = None
-        #: Set whenever the outbox is empty and every seen snapshot was looked at (for tests, probes).
-        self.idle = threading.Event()
 
     # -- the index's side ------------------------------------------------------------
 
     def offer(self, snapshot: IndexSnapshot) -> None:
         """A snapshot the index swapped in; cheap, from any thread."""
         self._snapshots.append(snapshot)
-        self.idle.clear()
         self._poke()
 
     def _on_swap(self, _old: IndexSnapshot, new: IndexSnapshot) -> None:
@@ -147,20 +144,31 @@ class EventsService:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=TICK_S)
                 self._wake.clear()
-                if self._lead():
-                    self._detect(outbox, history)
-                    await self._send(outbox, link, deadline=None)
-                else:  # the holder tells; on takeover only the latest snapshot matters
-                    while len(self._snapshots) > 1:
-                        self._snapshots.popleft()
-            if self._lead():
-                self._detect(outbox, history)
-                await self._send(outbox, link, deadline=time.monotonic() + self.settings.drain_timeout_s)
+                await self._round(outbox, link, history, deadline=None)
+            if self._lock_fd is not None:  # last words: what the index saw last, within the drain time
+                await self._round(
+                    outbox, link, history, deadline=time.monotonic() + self.settings.drain_timeout_s
+                )
         finally:
             connecting.cancel()
             await asyncio.gather(connecting, return_exceptions=True)
             await link.close()
             outbox.close()
+
+    async def _round(
+        self, outbox: Outbox, link: NatsLink, history: History, *, deadline: float | None
+    ) -> None:
+        """Tell what the new snapshots mean and send what is queued; a failure waits for the next round."""
+        if not self._lead():  # the holder tells; on takeover only the latest snapshot matters
+            while len(self._snapshots) > 1:
+                self._snapshots.popleft()
+            return
+        try:
+            self._detect(outbox, history)
+            await self._send(outbox, link, deadline=deadline)
+        except Exception:  # the store or its outbox could not be read or written: try again
+            log.exception("events: this round failed; its changes are told in the next one")
+            self._told = self._previous = None  # read again, and compare every entry
 
     # -- leading -----------------------------------------------------------------------
 
@@ -190,24 +198,24 @@ class EventsService:
     def _detect(self, outbox: Outbox, history: History) -> None:
         m = metrics()
         while self._snapshots:
-            snapshot = self._snapshots.popleft()
+            snapshot = self._snapshots[0]  # taken off only once what it means is queued
             if self._told is None:
                 self._told = outbox.told()
                 if self._told is None:
                     first = baseline(snapshot)
                     outbox.record(first, prefix=self.settings.subject_prefix, base=True)
                     self._told = _apply(Told(), first)
-                    self._previous = snapshot
+                    self._previous = self._snapshots.popleft()
                     log.info("events: first start; %d versions taken as already told", len(first.tags))
                     continue
             found = detect(
                 self._told, snapshot, history=history, previous=self._previous, source=self.settings.source
             )
-            self._previous = snapshot
-            if not found.changed(self._told):
-                continue
-            dropped = outbox.record(found, prefix=self.settings.subject_prefix)
+            dropped = (
+                outbox.record(found, prefix=self.settings.subject_prefix) if found.changed(self._told) else 0
+            )
             _apply(self._told, found)
+            self._previous = self._snapshots.popleft()
             if dropped:
                 m.events_dropped.inc(dropped)
                 log.error(
@@ -225,8 +233,6 @@ class EventsService:
             batch = outbox.pending(BATCH)
             if not batch:
                 m.events_pending.set(0)
-                if not self._snapshots:
-                    self.idle.set()
                 return
             for item in batch:
                 if deadline is not None and time.monotonic() > deadline:

@@ -1,8 +1,7 @@
 """Per request: its ids, one JSON log line, its metrics and its span.
 
-:class:`RequestTelemetry` is plain ASGI middleware (no ``BaseHTTPMiddleware``: it costs
-one dict lookup and a timer per request, and never buffers a body). For every HTTP request
-it
+:class:`RequestTelemetry` is plain ASGI middleware (no ``BaseHTTPMiddleware``: it never
+buffers a body, and sits on every request, so it is kept cheap). For every HTTP request it
 
 - takes ``X-Request-ID`` when the caller sent a sane one (printable ASCII, at most 128
   characters), else makes one, and returns it in the answer;
@@ -73,11 +72,6 @@ def subject_of(scope: Scope) -> str | None:
     principal = state.get("principal")
     subject = getattr(principal, "subject", None)
     return str(subject) if subject is not None else None
-
-
-def current_trace_id(request: Any) -> str | None:
-    """The trace id this middleware gave ``request`` (a Starlette request), for error bodies."""
-    return getattr(request.state, "trace_id", None)
 
 
 class RequestTelemetry:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -156,7 +155,3 @@ def parse_traceparent(value: str | None) -> str | None:
     if not set(version + trace + parent + flags) <= _HEX or trace == "0" * 32 or parent == "0" * 16:
         return None
     return trace
-
-
-def new_trace_id() -> str:
-    return secrets.token_hex(16)
