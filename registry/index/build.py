@@ -32,6 +32,7 @@ from registry.index.entries import (
     contract_version,
 )
 from registry.index.history import idempotency_keys, last_changed, merge_first
+from registry.index.maindiff import changed_dirs as main_changed_dirs
 from registry.index.objects import ObjectReader
 from registry.index.snapshot import (
     CapsuleEntry,
@@ -186,7 +187,14 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
         return build(store)
 
     run = _Reading(store, head)
-    dirs = changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old))) if head != old else set()
+    dirs: set[str] = set()
+    if head != old:
+        found = main_changed_dirs(store.repo, old, head)
+        dirs = (
+            found
+            if found is not None
+            else changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old)))
+        )
     contract_refs, capsule_refs = _group(changes)
     touched_contracts = set(contract_refs) | {d.split("/")[1] for d in dirs if d.startswith("contracts/")}
     touched_capsules = set(capsule_refs) | {
