@@ -14,6 +14,7 @@ from registry.gate.accepted import TAGGED_MARK, accepted
 from registry.gate.published import contract_versions
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
+from registry.write.bootstrap import install_hooks
 from registry.write.landing import Landing, land_pending
 from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
 
@@ -114,8 +115,6 @@ def test_a_pending_capsule_version_counts_when_numbering_the_next(
 
 
 def test_reinstalling_the_hooks_marks_a_fully_tagged_store_from_before_the_mark(example_store: Store) -> None:
-    from registry.write.bootstrap import install_hooks
-
     example_store.repo.references.delete(TAGGED_MARK)
     install_hooks(example_store)
     assert example_store.repo.references[TAGGED_MARK].target == example_store.head()
