@@ -25,25 +25,33 @@ def check_ref_format(name: str, *, allow_onelevel: bool = False) -> str | None:
     not '@' alone (9); no backslash (10). A name git refuses cannot be a tag, so every
     contract, capsule, tenant and version must pass before it is published.
     """
+    components = name.split("/")
+    if problem := _whole_name_problem(name):
+        return problem
+    if len(components) < 2 and not allow_onelevel:
+        return "it has a single component (a ref is at least 'refs/<name>')"
+    return _component_problem(components)
+
+
+def _whole_name_problem(name: str) -> str | None:
     if not name:
         return "it is empty"
     if name == "@":
         return "it is '@' alone"
-    for ch in name:
-        if ch in _REF_BAD_CHARS:
-            shown = repr(ch) if ch.isprintable() else f"{ord(ch):#04x}"
-            return f"it contains {shown} (git refuses control characters, space and ~ ^ : ? * [ \\)"
-    if ".." in name:
-        return "it contains '..'"
-    if "@{" in name:
-        return "it contains '@{'"
+    if bad := next((ch for ch in name if ch in _REF_BAD_CHARS), None):
+        shown = repr(bad) if bad.isprintable() else f"{ord(bad):#04x}"
+        return f"it contains {shown} (git refuses control characters, space and ~ ^ : ? * [ \\)"
+    for part, why in (("..", "it contains '..'"), ("@{", "it contains '@{'")):
+        if part in name:
+            return why
     if name.startswith("/") or name.endswith("/") or "//" in name:
         return "it starts or ends with '/', or has an empty component"
     if name.endswith("."):
         return "it ends with '.'"
-    components = name.split("/")
-    if len(components) < 2 and not allow_onelevel:
-        return "it has a single component (a ref is at least 'refs/<name>')"
+    return None
+
+
+def _component_problem(components: list[str]) -> str | None:
     for component in components:
         which = f"component {component!r}" if len(components) > 1 else "it"
         if component.startswith("."):

@@ -117,43 +117,35 @@ class Document:
         if depth > MAX_SCHEMA_DEPTH or nesting > MAX_JSON_DEPTH:
             raise _too_deep(self._pointer(), schema=depth > MAX_SCHEMA_DEPTH)
         has_ref = False
-        path = self._path
-        if isinstance(node, dict):
-            if role == _SCHEMA:
-                if isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node:
-                    has_ref = True
-                anchor = node.get("$anchor")
-                if isinstance(anchor, str):
-                    self._anchors.setdefault(anchor, self._pointer())
-                ident = node.get("$id")
-                if isinstance(ident, str) and path:
-                    self._ids.setdefault(ident.rstrip("#"), self._pointer())
-            for key, value in node.items():
-                if isinstance(value, dict | list):
-                    child_depth, child_role = depth, _VALUE
-                    if role == _MAP:
-                        child_depth, child_role = depth + 1, _SCHEMA
-                    elif role == _SCHEMA:
-                        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
-                            child_role = _MAP
-                        elif key in _SUBSCHEMA or key in _SUBSCHEMA_LISTS:
-                            child_depth, child_role = depth + 1, _SCHEMA
-                    path.append(key)
-                    if self._index(value, child_depth, nesting + 1, child_role):
-                        has_ref = True
-                    path.pop()
-                elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
-                    raise _too_big(self._pointer() + "/" + escape(key))
+        is_map = isinstance(node, dict)
+        if is_map:
+            has_ref = role == _SCHEMA and self._record(node)
+            children: Any = node.items()
         elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, dict | list):
-                    path.append(str(i))
-                    if self._index(value, depth, nesting + 1, role):
-                        has_ref = True
-                    path.pop()
-                elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
-                    raise _too_big(f"{self._pointer()}/{i}")
+            children = ((str(i), value) for i, value in enumerate(node))
+        else:
+            return False
+        for key, value in children:
+            if isinstance(value, dict | list):
+                # A list of schemas keeps its role and depth; a map's entries get theirs by key.
+                child_depth, child_role = _child(role, key, value, depth) if is_map else (depth, role)
+                self._path.append(key)
+                if self._index(value, child_depth, nesting + 1, child_role):
+                    has_ref = True
+                self._path.pop()
+            elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
+                raise _too_big(self._pointer() + "/" + escape(key))
         return has_ref
+
+    def _record(self, node: dict[str, Any]) -> bool:
+        """Note a schema's anchor and id; whether it refers elsewhere itself."""
+        anchor = node.get("$anchor")
+        if isinstance(anchor, str):
+            self._anchors.setdefault(anchor, self._pointer())
+        ident = node.get("$id")
+        if isinstance(ident, str) and self._path:
+            self._ids.setdefault(ident.rstrip("#"), self._pointer())
+        return isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node
 
     def lookup(self, pointer: str) -> Any:
         node = self.root
@@ -241,6 +233,18 @@ def _tokens(pointer: str) -> Iterator[str]:
         return
     for token in pointer.lstrip("/").split("/") if pointer.startswith("/") else [pointer]:
         yield token.replace("~1", "/").replace("~0", "~")
+
+
+def _child(role: int, key: str, value: Any, depth: int) -> tuple[int, int]:
+    """The schema depth and role of ``value``, found under ``key`` of a node in ``role``."""
+    if role == _MAP:
+        return depth + 1, _SCHEMA
+    if role == _SCHEMA:
+        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+            return depth, _MAP
+        if key in _SUBSCHEMA or key in _SUBSCHEMA_LISTS:
+            return depth + 1, _SCHEMA
+    return depth, _VALUE
 
 
 def _too_deep(pointer: str, *, schema: bool) -> LimitExceeded:

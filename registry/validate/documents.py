@@ -129,30 +129,8 @@ def read_contract(
         if required not in files:
             report.one(required, Code.FILE_MISSING, f"{required} is missing; every contract needs one")
 
-    meta: Any = _MISSING
-    if CONTRACT_FILE in files:
-        meta = report.load(CONTRACT_FILE, files[CONTRACT_FILE], limits=limits)
-        if meta is not _MISSING:
-            report.add(CONTRACT_FILE, validate_contract_meta(meta))
-    meta = meta if isinstance(meta, dict) else {}
-    if isinstance(meta.get("name"), str) and meta["name"] != name:
-        report.one(
-            CONTRACT_FILE,
-            Code.NAME_MISMATCH,
-            f"name {meta['name']!r} differs from the directory name {name!r}; they must be equal",
-            "$.name",
-        )
-
-    schema: Any = _MISSING
-    schema_text: str | None = None
-    if SCHEMA_FILE in files:
-        schema_text = report.text(SCHEMA_FILE, files[SCHEMA_FILE], limit=limits.max_schema_bytes)
-        if schema_text is not None:
-            schema = report.load(
-                SCHEMA_FILE, files[SCHEMA_FILE], limits=limits, json=True, max_bytes=limits.max_schema_bytes
-            )
-        if schema is not _MISSING:
-            report.add(SCHEMA_FILE, validate_json_schema(schema))
+    meta = _contract_meta(report, name, files, limits)
+    schema, schema_text = _contract_schema(report, files, limits)
 
     refused = {p.path for p in report.problems if p.file == f"{report.base}/{CONTRACT_FILE}"}
     wit_file = _file_field(meta, "wit", refused)
@@ -186,6 +164,39 @@ def read_contract(
         descriptor_text=descriptor_text,
     )
     return doc, report.problems
+
+
+def _contract_meta(report: _Report, name: str, files: Mapping[str, bytes], limits: Limits) -> dict[str, Any]:
+    """``contract.yaml`` checked field by field and against its directory's name."""
+    meta: Any = _MISSING
+    if CONTRACT_FILE in files:
+        meta = report.load(CONTRACT_FILE, files[CONTRACT_FILE], limits=limits)
+        if meta is not _MISSING:
+            report.add(CONTRACT_FILE, validate_contract_meta(meta))
+    meta = meta if isinstance(meta, dict) else {}
+    if isinstance(meta.get("name"), str) and meta["name"] != name:
+        report.one(
+            CONTRACT_FILE,
+            Code.NAME_MISMATCH,
+            f"name {meta['name']!r} differs from the directory name {name!r}; they must be equal",
+            "$.name",
+        )
+    return meta
+
+
+def _contract_schema(report: _Report, files: Mapping[str, bytes], limits: Limits) -> tuple[Any, str | None]:
+    """``schema.json`` parsed and checked as a schema, with its text as written."""
+    schema: Any = _MISSING
+    schema_text: str | None = None
+    if SCHEMA_FILE in files:
+        schema_text = report.text(SCHEMA_FILE, files[SCHEMA_FILE], limit=limits.max_schema_bytes)
+        if schema_text is not None:
+            schema = report.load(
+                SCHEMA_FILE, files[SCHEMA_FILE], limits=limits, json=True, max_bytes=limits.max_schema_bytes
+            )
+        if schema is not _MISSING:
+            report.add(SCHEMA_FILE, validate_json_schema(schema))
+    return schema, schema_text
 
 
 def _file_field(meta: dict[str, Any], field: str, refused: set[str]) -> str | None:

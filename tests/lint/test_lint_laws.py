@@ -156,38 +156,50 @@ def with_refs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def recomposed(draw: st.DrawFn, new: dict[str, Any], keyword: str) -> dict[str, Any]:
+    """``new`` with its composition switched, grown, shrunk, edited or unwrapped."""
+    branches = new.pop(keyword)
+    edit = draw(st.sampled_from(["switch", "add", "drop", "edit", "unwrap", "same"]))
+    if edit == "add":
+        branches.append(draw(leaf()))
+    elif edit == "drop" and len(branches) > 1:
+        branches.pop(draw(st.integers(0, len(branches) - 1)))
+    elif edit == "edit":
+        branches[draw(st.integers(0, len(branches) - 1))] = draw(leaf())
+    elif edit == "unwrap":
+        return copy.deepcopy(branches[0])
+    if edit == "switch":
+        keyword = draw(st.sampled_from(["anyOf", "oneOf", "allOf"]))
+    new[keyword] = branches
+    return new
+
+
+@st.composite
+def retupled(draw: st.DrawFn, new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with its tuple grown, shrunk, closed or opened, or one position edited."""
+    edit = draw(st.sampled_from(["add", "drop", "rest", "edit"]))
+    if edit == "add":
+        new["prefixItems"].append(draw(leaf()))
+    elif edit == "drop":
+        new["prefixItems"].pop()
+        if not new["prefixItems"]:
+            del new["prefixItems"]
+    elif edit == "rest":
+        new["items"] = draw(st.sampled_from([False, {"type": "string"}, {}]))
+    else:
+        new["prefixItems"][0] = draw(leaf())
+    return new
+
+
+@st.composite
 def reshaped(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``schema`` with an edit to its compositions, tuples or definitions."""
     new = copy.deepcopy(schema)
     for keyword in ("anyOf", "oneOf", "allOf"):
         if keyword in new:
-            branches = new.pop(keyword)
-            edit = draw(st.sampled_from(["switch", "add", "drop", "edit", "unwrap", "same"]))
-            if edit == "add":
-                branches.append(draw(leaf()))
-            elif edit == "drop" and len(branches) > 1:
-                branches.pop(draw(st.integers(0, len(branches) - 1)))
-            elif edit == "edit":
-                branches[draw(st.integers(0, len(branches) - 1))] = draw(leaf())
-            elif edit == "unwrap":
-                return copy.deepcopy(branches[0])
-            if edit == "switch":
-                keyword = draw(st.sampled_from(["anyOf", "oneOf", "allOf"]))
-            new[keyword] = branches
-            return new
+            return draw(recomposed(new, keyword))
     if "prefixItems" in new:
-        edit = draw(st.sampled_from(["add", "drop", "rest", "edit"]))
-        if edit == "add":
-            new["prefixItems"].append(draw(leaf()))
-        elif edit == "drop":
-            new["prefixItems"].pop()
-            if not new["prefixItems"]:
-                del new["prefixItems"]
-        elif edit == "rest":
-            new["items"] = draw(st.sampled_from([False, {"type": "string"}, {}]))
-        else:
-            new["prefixItems"][0] = draw(leaf())
-        return new
+        return draw(retupled(new))
     if "items" in new:
         new["items"] = draw(leaf())
         return new
