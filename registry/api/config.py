@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,5 +26,5 @@ class ApiConfig:
     index: LiveIndex
     authenticator: Authenticator
     key: SigningKey | None
-    identity: Identity = Identity()
+    identity: Identity = field(default_factory=Identity)
     dev: bool = False

@@ -9,8 +9,9 @@ content in that window, and the landing seam tags them.
 Pending versions are found without scanning history: the store keeps a reflog of
 ``main`` (every push and every publish appends ``old new``), and the ref
 ``refs/registry/tagged`` marks the newest ``main`` commit up to which every version has
-its tag. A repository without the mark (a clone under review) has no pending versions. Only the updates after that mark are read: usually none, or the one push whose
-``post-receive`` is still running.
+its tag. Only the updates after that mark are read: usually none, or the one push whose
+``post-receive`` is still running. A repository without the mark (a clone under review)
+has no pending versions.
 """
 
 from __future__ import annotations

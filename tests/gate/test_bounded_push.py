@@ -54,7 +54,9 @@ def test_a_catastrophic_pattern_is_judged_in_bounded_time(example_store: Store, 
     assert git(f"--git-dir={example_store.path}", "fsck", "--strict").returncode == 0
 
 
-def test_a_pattern_with_an_impossible_repeat_is_refused_not_crashed(example_store: Store, clone: Path) -> None:
+def test_a_pattern_with_an_impossible_repeat_is_refused_not_crashed(
+    example_store: Store, clone: Path
+) -> None:
     before = refs(example_store)
     put(clone, "1.0.0", {"type": "string", "pattern": "a{4294967296}"})
     out, _ = push(clone)
