@@ -164,6 +164,24 @@ def build(store: Store) -> IndexSnapshot:
     )
 
 
+def _moved_on(store: Store, old: pygit2.Oid, head: pygit2.Oid) -> bool:
+    """Whether ``main`` only moved forward from ``old`` (a restored store may not have)."""
+    try:
+        return head == old or store.repo.descendant_of(head, old)
+    except (KeyError, pygit2.GitError):
+        return False
+
+
+def _changed_dirs(store: Store, old: pygit2.Oid, head: pygit2.Oid) -> set[str]:
+    """The contract and capsule directories that differ between ``old`` and ``head``."""
+    if head == old:
+        return set()
+    found = main_changed_dirs(store.repo, old, head)
+    if found is not None:
+        return found
+    return changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old)))
+
+
 def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     """The index after what changed since ``previous``; ``previous`` itself when nothing did.
 
@@ -179,22 +197,11 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     if previous.head is None or head is None:
         return build(store)
     old = pygit2.Oid(hex=previous.head)
-    try:
-        moved_on = head == old or store.repo.descendant_of(head, old)
-    except (KeyError, pygit2.GitError):
-        moved_on = False
-    if not moved_on:
+    if not _moved_on(store, old, head):
         return build(store)
 
     run = _Reading(store, head)
-    dirs: set[str] = set()
-    if head != old:
-        found = main_changed_dirs(store.repo, old, head)
-        dirs = (
-            found
-            if found is not None
-            else changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old)))
-        )
+    dirs = _changed_dirs(store, old, head)
     contract_refs, capsule_refs = _group(changes)
     touched_contracts = set(contract_refs) | {d.split("/")[1] for d in dirs if d.startswith("contracts/")}
     touched_capsules = set(capsule_refs) | {
