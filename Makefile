@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check registry tests bench
 
 demo: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh $(DEMO)
+	PATH="$(abspath $(BIN)):$$PATH" DEMO_SERVE=$${DEMO_SERVE:-1} bash scripts/demo.sh $(DEMO)
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

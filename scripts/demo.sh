@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: a store made from example-store/, one accepted and one refused push, a publish,
 # an offline verification, and the command that serves the store over HTTP with a token and
-# curl lines to try. Everything lives under the directory given (default .demo/).
+# curl lines to try; with DEMO_SERVE=1 (as `make demo` sets it) it then serves the store.
+# Everything lives under the directory given (default .demo/).
 set -euo pipefail
 DEMO=${1:-.demo}
 rm -rf "$DEMO" && mkdir -p "$DEMO"
@@ -79,3 +80,9 @@ Then list the contracts, get a version, and get its raw schema:
 EOF
 
 step "done: the store is $DEMO/store.git, a clone is $DEMO/work"
+
+# `make demo` serves the store in the foreground (DEMO_SERVE=1); run alone, the script only prints.
+if [ "${DEMO_SERVE:-0}" = 1 ]; then
+    step "serving the demo store on $API (Ctrl-C stops it); the token and curl lines above work now"
+    JWT_SECRET=$(cat "$DEMO/jwt-secret") exec registry serve --store "$DEMO/store.git" --port "${DEMO_PORT:-8080}"
+fi
