@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.responses import PlainTextResponse
 
-from registry.api import capsules, contracts, errors, openapi
+from registry.api import capsules, contracts, errors, fastpath, openapi
 from registry.api.body_limit import BodyLimit
 from registry.api.config import ApiConfig
 from registry.api.door import Door
@@ -45,6 +45,7 @@ def create_app(config: ApiConfig) -> FastAPI:
 
     app.mount("/ccompat", ccompat_app(config))
     app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
+    fastpath.install(app)  # version GETs answered before routing; inside the telemetry below
     install_operations(app, config)  # probes, /metrics; request ids, logs, metrics and spans
     openapi.install(app, config.authenticator.security_schemes())
     return app

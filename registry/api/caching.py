@@ -89,7 +89,11 @@ def _etags(header: str) -> list[str]:
 
 def not_modified(request: Request, etag: str) -> bool:
     """Whether ``If-None-Match`` already holds ``etag`` (weak comparison, RFC 9110 13.1.2)."""
-    header = request.headers.get("if-none-match")
+    return none_match_holds(request.headers.get("if-none-match"), etag)
+
+
+def none_match_holds(header: str | None, etag: str) -> bool:
+    """:func:`not_modified` for the header's value alone (the version fast path has no Request)."""
     if not header:
         return False
     tags = _etags(header)
@@ -117,8 +121,21 @@ def respond(
     status: int = 200,
 ) -> Response:
     """The encoded body, or 304 when the client already holds it; always with its validators."""
+    held = status == 200 and not_modified(request, encoded.etag)
+    return answer(encoded, cache_control=cache_control, headers=headers, status=status, held=held)
+
+
+def answer(
+    encoded: Encoded,
+    *,
+    cache_control: str,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+    held: bool = False,
+) -> Response:
+    """The response of :func:`respond`: 304 without a body when the client ``held`` it."""
     out = {"ETag": encoded.etag, "Cache-Control": cache_control, **(headers or {})}
-    if status == 200 and not_modified(request, encoded.etag):
+    if held:
         return Response(status_code=304, headers=out)
     return Response(encoded.body, status, out, media_type=encoded.media_type)
 

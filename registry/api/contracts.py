@@ -130,20 +130,44 @@ def changelog(name: str, request: Request) -> Response:
 async def contract_version(name: str, version: str, request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
-    contract, found = views.find_version(door.snapshot(), name, version)
-    return respond(request, _bundle(door, found), cache_control=IMMUTABLE, headers=_headers(contract))
+    encoded, headers = version_bundle(door, door.snapshot(), name, version)
+    return respond(request, encoded, cache_control=IMMUTABLE, headers=headers)
 
 
 @router.get("/{name}/{version}/schema", summary="One version's JSON Schema, as stored (immutable)")
 async def contract_schema(name: str, version: str, request: Request) -> Response:
     door = Door.of(request)
     await _reader_async(door, request)
-    contract, found = views.find_version(door.snapshot(), name, version)
-    media = SCHEMA_JSON if _wants_schema_json(request.headers.get("accept", "")) else "application/json"
+    encoded, headers = version_schema(door, door.snapshot(), name, version, request.headers.get("accept", ""))
+    return respond(request, encoded, cache_control=IMMUTABLE, headers=headers)
+
+
+def version_bundle(
+    door: Door, snapshot: IndexSnapshot, name: str, version: str
+) -> tuple[Encoded, dict[str, str]]:
+    """A version's bundle and its contract's deprecation headers (404 when absent).
+
+    Shared with the version fast path (``fastpath.py``), so both answer the same bytes.
+    """
+    contract, found = views.find_version(snapshot, name, version)
+    return _bundle(door, found), _headers(contract)
+
+
+def version_schema(
+    door: Door, snapshot: IndexSnapshot, name: str, version: str, accept: str
+) -> tuple[Encoded, dict[str, str]]:
+    """A version's raw schema, in the media type ``accept`` chooses, and its deprecation headers."""
+    contract, found = views.find_version(snapshot, name, version)
+    media = schema_media_type(accept)
     encoded = door.encoded.get(
         ("schema", found.tag_id, media), lambda: Encoded.of(found.schema_text.encode(), media)
     )
-    return respond(request, encoded, cache_control=IMMUTABLE, headers=_headers(contract))
+    return encoded, _headers(contract)
+
+
+def schema_media_type(accept: str) -> str:
+    """``application/schema+json``, or ``application/json`` when that is all the client takes."""
+    return SCHEMA_JSON if _wants_schema_json(accept) else "application/json"
 
 
 def _wants_schema_json(accept: str) -> bool:
