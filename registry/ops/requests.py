@@ -81,6 +81,7 @@ class RequestTelemetry:
         self.app = app
         #: Paths answered without a log line (the probes a load balancer polls); still counted.
         self.skip = skip
+        #: The metric children of each (method, route, status), made once: labelling is not free.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,7 +101,8 @@ class RequestTelemetry:
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], span: Any
     ) -> None:
         started = time.perf_counter()
-        request_id = request_id_from(headers.get(REQUEST_ID))
+        given = headers.get(REQUEST_ID)
+        request_id = request_id_from(given)
         trace_id = (
             tracing.trace_id_of(span) or tracing.parse_traceparent(headers.get("traceparent")) or new_id()
         )
@@ -108,7 +110,9 @@ class RequestTelemetry:
         if method not in METHODS:
             method = OTHER
         path = scope.get("path", "")
-        state = scope.setdefault("state", {})
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
         state["request_id"] = request_id
         state["trace_id"] = trace_id
         ids = [(b"x-request-id", request_id.encode()), (b"x-trace-id", trace_id.encode())]
@@ -119,8 +123,11 @@ class RequestTelemetry:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 given = message.get("headers", ())
-                names = {k.lower() for k, _ in given}
-                message["headers"] = [*given, *((k, v) for k, v in ids if k not in names)]
+                if any(k.lower() in _IDS for k, _ in given):  # the app set one itself: keep the app's
+                    names = {k.lower() for k, _ in given}
+                    message["headers"] = [*given, *((k, v) for k, v in ids if k not in names)]
+                else:
+                    message["headers"] = [*given, *ids]
             await send(message)
 
         m = metrics()
@@ -143,16 +150,22 @@ class RequestTelemetry:
                 if status >= 500:
                     tracing.set_error(span, f"HTTP {status}")
             if path not in self.skip and access.isEnabledFor(logging.INFO):
-                _log(request_id, trace_id, method, route, path, status, elapsed, scope, headers)
+                # Only what the client chose is redacted: an id made here is hex already.
+                rid = redact(request_id) if request_id == given else request_id
+                _log(rid, trace_id, method, route, path, status, elapsed, scope, headers)
+
+
+#: The request headers the middleware reads (never Authorization).
+_WANTED = frozenset({b"x-request-id", b"traceparent", b"tracestate", b"x-tenant-id"})
+_IDS = frozenset({b"x-request-id", b"x-trace-id"})
 
 
 def _headers(scope: Scope) -> dict[str, str]:
     """The few request headers the middleware reads, decoded; never Authorization."""
-    wanted = {b"x-request-id", b"traceparent", b"tracestate", b"x-tenant-id"}
     out: dict[str, str] = {}
     for key, value in scope.get("headers", ()):
         k = key.lower()
-        if k in wanted:
+        if k in _WANTED:
             out[k.decode("latin-1")] = value.decode("latin-1")
     return out
 
@@ -170,10 +183,11 @@ def _log(
 ) -> None:
     """The request's log line; the record is made directly (no caller lookup: it is always here).
 
-    What the client chose (request id, path, tenant) is redacted here, once; the rest is ours.
+    ``request_id`` comes redacted; the path, subject and tenant (the client chose them) are
+    redacted here, once; the rest is ours.
     """
     fields: dict[str, Any] = {
-        "request_id": redact(request_id),
+        "request_id": request_id,
         "trace_id": trace_id,
         "method": method,
         "route": route,
