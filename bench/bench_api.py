@@ -59,13 +59,28 @@ def bare_app() -> Any:
 
 
 def run_bare(port: int, workers: int) -> None:
-    """``bench_api.py --bare PORT WORKERS``: serve ``bare_app`` as ``registry serve`` would."""
+    """``bench_api.py --bare PORT WORKERS``: serve ``bare_app`` as ``registry serve`` would.
+
+    The same ``UVICORN`` settings ``registry serve`` passes (uvloop, httptools, no access
+    log, the same log configuration), and the same worker count.
+    """
     import uvicorn
 
     from registry.api.server import UVICORN
 
     print("ready", flush=True)
     uvicorn.run("bench_api:bare_app", factory=True, host="127.0.0.1", port=port, workers=workers, **UVICORN)
+
+
+def shared_settings() -> str:
+    """The uvicorn settings both servers run with, checked to be what the comparison needs."""
+    from registry.api.server import UVICORN
+
+    wanted = {"loop": "uvloop", "http": "httptools", "access_log": False}
+    got = {k: UVICORN.get(k) for k in wanted}
+    if got != wanted:
+        raise SystemExit(f"bench_api: registry serve runs uvicorn with {got}, not {wanted}")
+    return ", ".join(f"{k}={v}" for k, v in got.items())
 
 
 def free_port() -> int:
@@ -101,6 +116,8 @@ _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
 def wrk(url: str, token: str, args: argparse.Namespace, duration: int) -> dict[str, float]:
+    # wrk takes whole seconds only: "-d10.0s" (or "-d1500ms") makes it print its usage and fail.
+    assert isinstance(duration, int) and duration >= 1, duration
     out = subprocess.run(
         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency",
          "-H", f"Authorization: Bearer {token}", url],
@@ -177,7 +194,7 @@ def bench(workers: int, store: Path, args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bare", nargs=2, type=int, metavar=("PORT", "WORKERS"), help=argparse.SUPPRESS)
-    ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    ap.add_argument("--duration", type=int, default=10, help="whole seconds per wrk run")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
@@ -202,8 +219,9 @@ def main() -> None:
             tmp / "store.git", key=key, key_path=tmp / "key", writer=Writer(key, Identity()),
             from_dir=ROOT / "example-store",
         )  # fmt: skip
-        load = f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s"
+        load = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
         print(f"{load}, on {os.cpu_count()} cores shared with the servers")
+        print(f"both servers: uvicorn {shared_settings()}, the same workers")
         for workers in (int(w) for w in args.workers.split(",")):
             bench(workers, store.path, args)
 
