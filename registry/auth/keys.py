@@ -82,12 +82,35 @@ class KeySource(Protocol):
     def describe(self) -> str: ...
 
 
-class SharedSecret:
+class _OneKey:
+    """A source of exactly one configured key, named by the setting it came from."""
+
+    _key: VerifyingKey
+    setting = ""
+
+    @property
+    def algorithms(self) -> frozenset[str]:
+        return frozenset(self._key.algorithms)
+
+    @property
+    def issuer(self) -> None:
+        return None
+
+    def key_for(self, kid: str | None, alg: str, *, may_fetch: bool = True) -> VerifyingKey:
+        return self._key
+
+    def describe(self) -> str:
+        return f"{'/'.join(self._key.algorithms)} with {self.setting}"
+
+
+class SharedSecret(_OneKey):
     """An HMAC secret: verifies HS256/384/512, each only when the secret is long enough.
 
     ``allow_short`` accepts a secret shorter than 32 bytes with every HS algorithm, for
     development servers only.
     """
+
+    setting = "JWT_SECRET"
 
     def __init__(
         self, secret: str | bytes, *, only: frozenset[str] | None = None, allow_short: bool = False
@@ -108,23 +131,11 @@ class SharedSecret:
         self.secret = raw
         self._key = VerifyingKey(raw, tuple(sorted(allowed)))
 
-    @property
-    def algorithms(self) -> frozenset[str]:
-        return frozenset(self._key.algorithms)
 
-    @property
-    def issuer(self) -> None:
-        return None
-
-    def key_for(self, kid: str | None, alg: str, *, may_fetch: bool = True) -> VerifyingKey:
-        return self._key
-
-    def describe(self) -> str:
-        return f"{'/'.join(self._key.algorithms)} with JWT_SECRET"
-
-
-class StaticKey:
+class StaticKey(_OneKey):
     """One configured public key (``JWT_PUBLIC_KEY``); its type decides its algorithms."""
+
+    setting = "JWT_PUBLIC_KEY"
 
     def __init__(self, key: PublicKey, *, only: frozenset[str] | None = None) -> None:
         allowed = algorithms_for(key)
@@ -136,20 +147,6 @@ class StaticKey:
                 hint=f"this key verifies {', '.join(sorted(algorithms_for(key)))}",
             )
         self._key = VerifyingKey(key, tuple(sorted(allowed)))
-
-    @property
-    def algorithms(self) -> frozenset[str]:
-        return frozenset(self._key.algorithms)
-
-    @property
-    def issuer(self) -> None:
-        return None
-
-    def key_for(self, kid: str | None, alg: str, *, may_fetch: bool = True) -> VerifyingKey:
-        return self._key
-
-    def describe(self) -> str:
-        return f"{'/'.join(self._key.algorithms)} with JWT_PUBLIC_KEY"
 
 
 def algorithms_for(key: Any) -> frozenset[str]:
