@@ -250,6 +250,11 @@ def test_a_deprecated_contract_answers_with_deprecation_and_sunset(
     assert apps.reached == []
 
 
+def test_the_openapi_document_is_the_same_with_the_fast_path(apps: Apps) -> None:
+    fast, routed = both(apps, "/openapi.json", {})
+    assert fast == routed and fast[0] == 200
+
+
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
