@@ -93,7 +93,18 @@ def stream_events(url: str, stream: str, *, timeout: float = 5.0) -> list[dict[s
         finally:
             await nc.close()
 
-    return asyncio.run(read())
+    # Right after a restart JetStream recovers its streams and may answer a request with a
+    # transient error (400 "bad request", 503); ask again for a while, then let it raise.
+    from nats.errors import Error as NatsError
+
+    deadline = time.monotonic() + 10.0
+    while True:
+        try:
+            return asyncio.run(read())
+        except NatsError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
 
 
 def wait_for(predicate: Any, *, timeout: float = 15.0, every: float = 0.1) -> Any:
