@@ -36,7 +36,6 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 PATH = "/registry/contracts/ritual.started/1.0.0"
 
@@ -206,19 +205,11 @@ def main() -> None:
     if shutil.which("wrk") is None:
         print("bench_api: wrk is not installed; install it (Debian: apt-get install wrk) and run again")
         return
-    from registry.git.store import Identity
-    from registry.trust.sshsig import SigningKey
-    from registry.write.bootstrap import init_store
-    from registry.write.publish import Writer
+    from synthetic import example_store
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        key = SigningKey.generate()
-        key.save(tmp / "key")
-        store, _ = init_store(
-            tmp / "store.git", key=key, key_path=tmp / "key", writer=Writer(key, Identity()),
-            from_dir=ROOT / "example-store",
-        )  # fmt: skip
+        store = example_store(tmp)
         load = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
         print(f"{load}, on {os.cpu_count()} cores shared with the servers")
         print(f"both servers: uvicorn {shared_settings()}, the same workers")

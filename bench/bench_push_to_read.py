@@ -29,8 +29,6 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -101,19 +99,11 @@ def main() -> None:
     ap.add_argument("--publishes", type=int, default=100)
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
-    from registry.git.store import Identity
-    from registry.trust.sshsig import SigningKey
-    from registry.write.bootstrap import init_store
-    from registry.write.publish import Writer
+    from synthetic import example_store
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        key = SigningKey.generate()
-        key.save(tmp / "key")
-        store, _ = init_store(
-            tmp / "store.git", key=key, key_path=tmp / "key", writer=Writer(key, Identity()),
-            from_dir=ROOT / "example-store",
-        )  # fmt: skip
+        store = example_store(tmp)
         secret = secrets.token_urlsafe(48)
         port = free_port()
         env = {

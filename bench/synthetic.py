@@ -21,6 +21,18 @@ from registry.write.bootstrap import init_store
 from registry.write.landing import write_version_tag
 from registry.write.publish import Writer
 
+EXAMPLE_STORE = Path(__file__).resolve().parents[1] / "example-store"
+
+
+def example_store(tmp: Path) -> Store:
+    """A store made from example-store/ under ``tmp``, with a fresh registry key at ``tmp/key``."""
+    key = SigningKey.generate()
+    key.save(tmp / "key")
+    writer = Writer(key, Identity())
+    path = tmp / "store.git"
+    store, _ = init_store(path, key=key, key_path=tmp / "key", writer=writer, from_dir=EXAMPLE_STORE)
+    return store
+
 
 def schema_for(i: int, version: int) -> str:
     props = {f"field{j}": {"type": "string"} for j in range(version + 1)}
