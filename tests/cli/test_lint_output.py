@@ -25,3 +25,25 @@ def test_hostile_property_names_cannot_forge_lines_or_escape(tmp_path: Path, fmt
     assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
     assert "\\x1b" in out.stdout
     assert not any(line.startswith("✓ No breaking changes detected") for line in out.stdout.splitlines())
+
+
+def test_a_break_comes_with_a_real_example_in_text_and_json(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(
+        json.dumps({"type": "object", "properties": {"age": {"type": "integer"}}})
+    )
+    (tmp_path / "new.json").write_text(
+        json.dumps({"type": "object", "properties": {"age": {"type": "string"}}})
+    )
+    args = [
+        "lint",
+        "compare",
+        "--current",
+        str(tmp_path / "old.json"),
+        "--proposed",
+        str(tmp_path / "new.json"),
+    ]
+    text = registry_cli(*args)
+    assert text.returncode == 1 and "was valid and is now rejected" in text.stdout
+    body = json.loads(registry_cli(*args, "--format", "json").stdout)
+    [breaking] = body["breaking"]
+    assert isinstance(breaking["witness"], dict) and isinstance(breaking["witness"]["age"], int)

@@ -83,3 +83,20 @@ def test_changelog_lists_every_version_newest_first(empty_store: Store, writer: 
     assert "total" in text and "First version." in text
     missing = registry_cli("changelog", str(empty_store.path), "nope")
     assert missing.returncode == 1 and "no published versions" in missing.stderr
+
+
+def test_a_breaking_proposal_shows_an_example_instance_in_every_format(work: Path) -> None:
+    def drop(d: dict) -> None:  # FULL mode: an event without runId is now valid, and was not
+        d["properties"].pop("runId")
+        d["required"].remove("runId")
+
+    change(work, "1.1.0", drop)
+    outputs = {
+        fmt: registry_cli("review", "origin/main", "HEAD", "--repo", str(work), "--format", fmt)
+        for fmt in ("markdown", "json", "github")
+    }
+    assert all(out.returncode == 1 for out in outputs.values())
+    assert "for example" in outputs["markdown"].stdout
+    assert "for example" in outputs["github"].stdout
+    problems = json.loads(outputs["json"].stdout)["problems"]
+    assert any("for example" in p["message"] for p in problems if p["code"] == "version.breaking")
