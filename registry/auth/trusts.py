@@ -100,12 +100,16 @@ def _key_text(value: str) -> str:
     if "-----BEGIN" in value or len(value) > 4096:
         return value
     looks_like_path = value.startswith(("/", ".", "~")) or value.endswith((".pem", ".crt", ".pub"))
+    path = Path(value).expanduser()
     try:
-        path = Path(value).expanduser()
-        if path.is_file():
-            return path.read_text()
+        is_file = path.is_file()
+    except OSError:  # bare base64 holds '/' and can make a "path" no file system accepts
+        is_file = False
+    if not is_file:
         if looks_like_path:
             raise AuthConfigError(f"JWT_PUBLIC_KEY names no file: {value}")
         return value
+    try:
+        return path.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise AuthConfigError(f"cannot read JWT_PUBLIC_KEY file {value}: {exc}") from exc

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from registry.auth import AuthConfigError, Authenticator, AuthFailed
+from registry.auth.trusts import _key_text
 from registry.problems import Code, Outcome
 
 
@@ -123,3 +124,15 @@ def test_a_weak_rsa_key_refuses_to_start() -> None:
     weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     with pytest.raises(AuthConfigError, match="1024 bits"):
         Authenticator.from_env({"JWT_PUBLIC_KEY": public_pem(weak)})
+
+
+def test_bare_base64_that_no_file_system_could_name_is_read_as_the_key(rsa_key) -> None:
+    """Base64 holds '/': a long run between two of them is a path component no file system accepts."""
+    der = rsa_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    text = base64.b64encode(der).decode()
+    unnameable = "A" * 300 + "/" + text
+    assert _key_text(unnameable) == unnameable
+    auth = Authenticator.from_env({"JWT_PUBLIC_KEY": text})
+    assert auth.authenticate(bearer(jwt.encode(claims(), rsa_key, algorithm="RS256"))).subject == "alice"
