@@ -61,6 +61,10 @@ class LiveIndex:
         #: Wraps every refresh (metrics time and trace it); does nothing by default.
         self.refresh_timer: Callable[[], AbstractContextManager[object]] = nullcontext
         store = Store.open(self.store_path)
+        if board is not None:
+            # Holding nothing yet: a write that lands while this index is being built waits
+            # for it, instead of skipping a process whose first snapshot may predate the write.
+            board.post(None)
         #: The current snapshot; replaced whole, never changed.
         self.snapshot: IndexSnapshot = build(store)
         self._ancestry = threading.Lock()
