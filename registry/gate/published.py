@@ -1,9 +1,11 @@
-"""Published versions: what the version tags say, and the tags the registry writes.
+"""Published versions as their tags record them, and the message format of those tags.
 
-A version exists when its tag exists: ``refs/tags/contracts/<name>/<version>`` or
-``refs/tags/capsules/<tenant>/<name>/<n>``, annotated and signed, pointing at the commit
-that published it. The tag message carries the version's digest, so consumers and
-``registry verify`` can check content against it.
+A version's tag, ``refs/tags/contracts/<name>/<version>`` or
+``refs/tags/capsules/<tenant>/<name>/<n>``, is annotated and signed and points at the
+commit that published it; its message carries the version's digest, so consumers and
+``registry verify`` can check content against it. The tags are written at the landing
+seam (``registry.write.landing``); a version accepted but not tagged yet is found by
+``registry.gate.accepted``.
 """
 
 from __future__ import annotations
