@@ -143,7 +143,7 @@ def test_of_two_processes_serving_one_store_only_one_tells(
         assert wait_for(lambda: len(subscriber.messages) >= 2)
         services[0].stop()  # the other one takes over
         contract(example_store, writer, other_index, "told.once", "1.2.0")
-        assert wait_for(lambda: len(subscriber.messages) >= 3)
+        assert wait_for(lambda: len(subscriber.messages) >= 3, timeout=30)  # takeover waits for a tick
         wait_for(lambda: len(subscriber.messages) > 3, timeout=1.5)
     finally:
         for s in services:
