@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from support import EXAMPLE_STORE
+from support import EXAMPLE_STORE, git
 
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey, allowed_signers_line
@@ -73,3 +73,11 @@ def example_store(tmp_path: Path, key: SigningKey, key_path: Path, writer: Write
         tmp_path / "example.git", key=key, key_path=key_path, writer=writer, from_dir=EXAMPLE_STORE
     )
     return store
+
+
+@pytest.fixture
+def clone(tmp_path: Path, example_store: Store) -> Path:
+    """A working clone of the example store, to change and push."""
+    work = tmp_path / "work"
+    git("clone", "-q", f"file://{example_store.path}", str(work))
+    return work

@@ -17,13 +17,6 @@ pytestmark = pytest.mark.git
 NAME = "hostile.event"
 
 
-@pytest.fixture
-def clone(tmp_path: Path, example_store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{example_store.path}", str(work))
-    return work
-
-
 def put(work: Path, version: str, schema: dict) -> None:
     where = work / "contracts" / NAME
     where.mkdir(parents=True, exist_ok=True)

@@ -15,13 +15,6 @@ from registry.trust.sshsig import SigningKey
 pytestmark = pytest.mark.git
 
 
-@pytest.fixture
-def clone(tmp_path: Path, example_store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{example_store.path}", str(work))
-    return work
-
-
 def edit_policy(work: Path, **fields: object) -> None:
     path = work / "registry.yaml"
     doc = yaml.safe_load(path.read_text())

@@ -25,13 +25,6 @@ GREEN = "\x1b[32mok\x1b[0m"
 RLO = "evil\u202etxt.json"
 
 
-@pytest.fixture
-def clone(tmp_path: Path, store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{store.path}", str(work))
-    return work
-
-
 def push_bytes(work: Path, ref: str) -> subprocess.CompletedProcess[bytes]:
     """Commit everything and push, keeping stderr as the raw bytes the pusher's terminal gets."""
     git("add", "-A", cwd=work)

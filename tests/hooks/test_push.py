@@ -15,13 +15,6 @@ from registry.git.store import Store
 pytestmark = pytest.mark.git
 
 
-@pytest.fixture
-def clone(tmp_path: Path, store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{store.path}", str(work))
-    return work
-
-
 def edit_json(path: Path, change) -> None:
     doc = json.loads(path.read_text())
     change(doc)

@@ -25,13 +25,6 @@ RITUAL = "contracts/ritual.started"
 CAPSULE = "capsules/acme/invoice-reminder/capsule.yaml"
 
 
-@pytest.fixture
-def clone(tmp_path: Path, store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{store.path}", str(work))
-    return work
-
-
 def push(work: Path, message: str = "change", *, add: bool = True) -> tuple[str, float]:
     """Commit (everything, with ``add``) and push to main; the push must be refused.
 

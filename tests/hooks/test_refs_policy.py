@@ -19,13 +19,6 @@ pytestmark = pytest.mark.git
 RITUAL = "contracts/ritual.started"
 
 
-@pytest.fixture
-def clone(tmp_path: Path, store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{store.path}", str(work))
-    return work
-
-
 def push(work: Path, *refspecs: str) -> tuple[int, str]:
     out = git("push", "origin", *refspecs, cwd=work, check=False)
     return out.returncode, out.stderr

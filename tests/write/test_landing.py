@@ -22,13 +22,6 @@ pytestmark = pytest.mark.git
 RITUAL = "contracts/ritual.started"
 
 
-@pytest.fixture
-def clone(tmp_path: Path, example_store: Store) -> Path:
-    work = tmp_path / "work"
-    git("clone", "-q", f"file://{example_store.path}", str(work))
-    return work
-
-
 def push_untagged(store: Store, clone: Path, key_path: Path, version: str, prop: str) -> str:
     """Push a new contract version while post-receive cannot tag (its key is unreadable)."""
     store.set_config("registry.signingKey", f"{key_path}.missing")
