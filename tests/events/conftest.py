@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from events.natsd import NatsServer
+from events.natsd import NatsServer, Subscriber
 
 
 @pytest.fixture
@@ -16,3 +16,13 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def subscriber(nats_server: NatsServer) -> Iterator[Subscriber]:
+    """A core NATS subscriber to every event subject, stopped after the test."""
+    sub = Subscriber(nats_server.url).start()
+    try:
+        yield sub
+    finally:
+        sub.stop()

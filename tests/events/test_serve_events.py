@@ -42,15 +42,6 @@ def serve(tmp_path: Path, example_store: Store, nats_server: NatsServer) -> Iter
         served.stop()
 
 
-@pytest.fixture
-def subscriber(nats_server: NatsServer) -> Iterator[Subscriber]:
-    sub = Subscriber(nats_server.url).start()
-    try:
-        yield sub
-    finally:
-        sub.stop()
-
-
 def schema_file(tmp_path: Path, prop: str) -> Path:
     path = tmp_path / f"{prop}.json"
     path.write_text(json.dumps({"type": "object", "properties": {prop: {"type": "string"}}}))

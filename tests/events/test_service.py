@@ -38,15 +38,6 @@ def index(example_store: Store) -> Iterator[LiveIndex]:
         live.stop()
 
 
-@pytest.fixture
-def subscriber(nats_server: NatsServer) -> Iterator[Subscriber]:
-    sub = Subscriber(nats_server.url).start()
-    try:
-        yield sub
-    finally:
-        sub.stop()
-
-
 def contract(store: Store, writer: Writer, index: LiveIndex, name: str, version: str = "1.0.0") -> str:
     schema = json.dumps({"type": "object", "properties": {"id": {"type": "string"}}})
     result = publish_contract(
