@@ -13,9 +13,9 @@ from typing import Any
 
 from pygit2.enums import SortMode
 
-from registry.digest import contract_digest
 from registry.errors import RegistryError
 from registry.gate.accepted import changed_dirs
+from registry.gate.published import version_digest
 from registry.git.store import Snapshot, Store
 from registry.model import Limits
 from registry.validate import load_yaml
@@ -49,15 +49,15 @@ def _fingerprint(snap: Snapshot, name: str) -> tuple[str, str] | None:
         return None
     if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
         return None
-    where = f"contracts/{name}"
-    named = [meta.get("wit"), meta.get("descriptor")]
-    digest = contract_digest(
-        name=name,
-        version=meta["version"],
-        description=meta.get("description") if isinstance(meta.get("description"), str) else None,
-        json_schema=schema_text,
-        wit_path=f"{where}/{named[0]}" if isinstance(named[0], str) else None,
-        descriptor_path=f"{where}/{named[1]}" if isinstance(named[1], str) else None,
+    named = [value if isinstance(value := meta.get(f), str) else None for f in ("wit", "descriptor")]
+    description = meta.get("description")
+    digest = version_digest(
+        name,
+        meta["version"],
+        description=description if isinstance(description, str) else None,
+        schema_text=schema_text,
+        wit=named[0],
+        descriptor=named[1],
     )
     extra = hashlib.sha256()
     for file in named:

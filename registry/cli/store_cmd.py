@@ -195,7 +195,8 @@ def run_tag_missing(args: argparse.Namespace) -> int:
     for landed in landing.versions:
         print(f"tagged {landed.tag_ref}")
     print(f"{len(landing.versions)} tag(s) created")
-    left = accepted(store).pending + untagged(store, head)
+    view = accepted(store)
+    left = view.pending + untagged(store, head, view)
     for item in left:
         version = item.version if isinstance(item, Pending) else item
         print(f"error: {version.tag_name} is accepted on main but could not be tagged", file=sys.stderr)

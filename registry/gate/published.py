@@ -69,18 +69,39 @@ class Published:
         return self.fields.get("digest") or self.fields.get("content-hash")
 
 
+def version_digest(
+    name: str,
+    version: str,
+    *,
+    description: str | None,
+    schema_text: str,
+    wit: str | None,
+    descriptor: str | None,
+) -> str:
+    """The old-registry digest of a contract version; ``wit`` and ``descriptor`` are file names
+    in the contract's directory, given to the digest as store paths."""
+    where = f"contracts/{name}"
+    return contract_digest(
+        name=name,
+        version=version,
+        description=description,
+        json_schema=schema_text,
+        wit_path=f"{where}/{wit}" if wit else None,
+        descriptor_path=f"{where}/{descriptor}" if descriptor else None,
+    )
+
+
 def contract_version(doc: ContractDoc) -> NewVersion:
     """The version a valid contract directory describes, with its old-registry digest."""
-    where = f"contracts/{doc.name}"
-    digest = contract_digest(
-        name=doc.name,
-        version=doc.version.text,
+    digest = version_digest(
+        doc.name,
+        doc.version.text,
         description=doc.description,
-        json_schema=doc.schema_text,
-        wit_path=f"{where}/{doc.wit}" if doc.wit else None,
-        descriptor_path=f"{where}/{doc.descriptor}" if doc.descriptor else None,
+        schema_text=doc.schema_text,
+        wit=doc.wit,
+        descriptor=doc.descriptor,
     )
-    return NewVersion("contract", where, doc.version.text, digest)
+    return NewVersion("contract", f"contracts/{doc.name}", doc.version.text, digest)
 
 
 def tag_message(version: NewVersion, *, signature: str | None = None) -> str:
