@@ -136,8 +136,10 @@ def test_nothing_is_removed_while_a_push_may_be_in_flight(git_dir: Path) -> None
     # A process that looks like git's receive-pack working in the store.
     receive_pack = subprocess.Popen(["bash", "-c", "exec -a git-receive-pack sleep 60"], cwd=git_dir)
     try:
+        # Wait until bash has become the stand-in: while it execs, /proc briefly shows neither.
+        cmdline = Path(f"/proc/{receive_pack.pid}/cmdline")
         deadline = time.monotonic() + 30  # a loaded machine may be slow to exec
-        while receive_pack.pid not in pushes_in_flight(git_dir) and time.monotonic() < deadline:
+        while not cmdline.read_bytes().startswith(b"git-receive-pack") and time.monotonic() < deadline:
             time.sleep(0.02)
         assert receive_pack.pid in pushes_in_flight(git_dir)
         out = registry_cli("doctor", str(git_dir), "--fix")
