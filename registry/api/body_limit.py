@@ -1,4 +1,4 @@
-"""A bound on request bodies, checked before any of the body is parsed.
+"""A bound on request bodies, checked before any of the body is parsed; and text that is not Unicode.
 
 The old demon-registry refused bodies over 10 MiB with 413; so does this door, in both
 families, whether the client announced the size (``Content-Length``) or streams it. The
@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from registry.api.body_unicode import refusal
 from registry.api.errors import render
 from registry.errors import LimitExceeded
 
@@ -41,15 +42,20 @@ class BodyLimit:
             await render(Request(scope), _too_large(self.limit), status=413)(scope, receive, send)
             return
         seen = 0
+        chunks: list[bytes] = []
 
         async def limited() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
+                chunks.append(chunk)
                 if seen > self.limit:
                     # Raised inside the route, so the door's handler for HTTP errors renders it.
                     raise HTTPException(413, _too_large(self.limit).message)
+                if not message.get("more_body", False) and (why := refusal(b"".join(chunks))):
+                    raise HTTPException(400, why)
             return message
 
         await self.app(scope, limited, send)
