@@ -37,9 +37,13 @@ class Settings:
             raise InvalidInput("no store given", hint="pass --store PATH or set REGISTRY_STORE")
         return self.store
 
+    def key_path(self, store: Store) -> Path | None:
+        """Where the registry key is: the flag or environment, else the store's config; None if nowhere."""
+        return self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
+
     def key_for(self, store: Store) -> SigningKey:
         """The registry key: the flag or environment, else the one the store's config names."""
-        path = self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
+        path = self.key_path(store)
         if path is None:
             raise InvalidInput(
                 "no registry signing key",
