@@ -38,7 +38,7 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.door = Door(config)
     app.state.config = config
     errors.install(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, seconds=config.body_seconds)
     app.include_router(contracts.router)
     app.include_router(capsules.router)
     from registry.api.ccompat import ccompat_app  # the Confluent-compatible door, its own error shape

@@ -7,6 +7,8 @@ refusal is rendered by the door's error mapping, so it has the family's shape.
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +18,12 @@ from registry.api.errors import render
 from registry.errors import LimitExceeded
 
 MAX_BODY_BYTES = 10 << 20
+#: Seconds a body may take to arrive (``REGISTRY_BODY_TIMEOUT`` sets the server's).
+BODY_SECONDS = 30.0
+
+
+def _too_slow(seconds: float) -> str:
+    return f"the request body did not arrive in full within {seconds:g} seconds; send it at once"
 
 
 def _too_large(limit: int) -> LimitExceeded:
@@ -27,11 +35,12 @@ def _too_large(limit: int) -> LimitExceeded:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a body over ``limit`` bytes."""
+    """ASGI middleware: 413 for a body over ``limit`` bytes, 408 for one not in full after ``seconds``."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, seconds: float = BODY_SECONDS) -> None:
         self.app = app
         self.limit = limit
+        self.seconds = seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
@@ -43,11 +52,21 @@ class BodyLimit:
             return
         seen = 0
         chunks: list[bytes] = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        complete = False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # the body is in: later calls wait for the client to go, unbounded
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.001))
+            except TimeoutError:
+                # A client that announced a body and trickles it (or stops) holds a worker: cut it off.
+                raise HTTPException(408, _too_slow(self.seconds)) from None
             if message["type"] == "http.request":
+                complete = not message.get("more_body", False)
                 chunk = message.get("body", b"")
                 seen += len(chunk)
                 chunks.append(chunk)

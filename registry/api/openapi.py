@@ -85,6 +85,7 @@ CONTRACT_ERRORS = {
     "403": "Insufficient permissions: contracts:read|contracts:write scope required; or a read-only server",
     "404": "Contract not found: <name> v<version>",
     "409": "Contract <name> version <v> already exists; or a change its version does not allow",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
     "413": "Body or schema too large, deep or complex",
     "503": "The store is busy: try again",
 }
@@ -94,6 +95,7 @@ CAPSULE_ERRORS = {
     "403": "Missing role, or a tenant the token does not grant",
     "404": "No such capsule in this tenant, or one the caller may not see",
     "409": "Already exists, content already published, deleted, or a stale If-Match",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
     "413": "Body over 10 MiB",
     "422": "The document breaks the rules or the limits (see errors), or an idempotency key reused "
     "for another body",
@@ -157,6 +159,7 @@ CCOMPAT_ERRORS = {
     "403": "A scope the token lacks, or a read-only server",
     "404": "No such subject, version or schema (40401, 40402, 40403)",
     "409": "Incompatible with an earlier schema",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
     "413": "Body over 10 MiB",
     "422": "Invalid schema, version or body (42201, 42202, 422)",
     "503": "The store is busy: try again",

@@ -187,11 +187,12 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
             key=_writer_key(store, settings, out),
             identity=settings.identity,
             dev=options.dev,
+            body_seconds=settings.body_seconds,
         )
         app = create_app(config)
         sock = _bind(options.host, options.port)
         _announce(options, sock, gate, auth, out)
-        server = uvicorn.Server(uvicorn.Config(app, **UVICORN))
+        server = uvicorn.Server(uvicorn.Config(app, timeout_keep_alive=settings.idle_seconds, **UVICORN))
         server.run(sockets=[sock])
         sock.close()
     finally:
@@ -219,7 +220,11 @@ def _serve_workers(
     gate = _start_gate(store_path, lambda landing: _wait_workers(board, landing), out)
     try:
         config = uvicorn.Config(
-            "registry.api.server:worker_app", factory=True, workers=options.workers, **UVICORN
+            "registry.api.server:worker_app",
+            factory=True,
+            workers=options.workers,
+            timeout_keep_alive=Settings.from_env(env).idle_seconds,
+            **UVICORN,
         )
         sock = _bind(options.host, options.port)
         _announce(options, sock, gate, auth, out)
@@ -260,6 +265,7 @@ def worker_app() -> ASGIApp:
         key=_writer_key(store, settings, sys.stderr),
         identity=settings.identity,
         dev=dev,
+        body_seconds=settings.body_seconds,
     )
     return _StopsOnShutdown(create_app(config), lambda: (index.stop(), stop_operations()))
 
