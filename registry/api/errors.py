@@ -28,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from registry.api.allow import allowed_methods
 from registry.errors import InvalidInput, NotFound, RegistryError
 from registry.problems import Code, Outcome, Problem
 
@@ -192,6 +193,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = render(request, error, status=exc.status_code)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405 and (allow := allowed_methods(request)):
+        response.headers["Allow"] = allow
     return response
 
 
