@@ -97,3 +97,22 @@ def test_answers_have_exactly_the_documented_shapes(client: TestClient) -> None:
         model.model_validate(r.json())
     versions = client.get(f"/api/v1/capsules/{hello}/versions", headers=caps).json()
     assert [shapes.CapsuleVersionSummary.model_validate(v).version for v in versions] == [1]
+
+
+def test_the_compatibility_mode_is_taken_exactly_as_documented(client: TestClient) -> None:
+    from typing import get_args
+
+    from api.helpers import bearer
+
+    from registry.api.bodies import CompatibilityMode
+    from registry.lint.modes import Mode
+
+    assert set(get_args(CompatibilityMode)) == {m.value for m in Mode}
+    doc = client.get("/openapi.json").json()
+    mode = doc["components"]["schemas"]["CheckCompatibility"]["properties"]["mode"]
+    assert set(mode["anyOf"][0]["enum"]) == {m.value for m in Mode}
+    url = "/registry/contracts/ritual.started/compatibility"
+    for odd in ("backward", "SIDEWAYS", " FULL"):
+        response = client.post(url, headers=bearer(), json={"jsonSchema": {}, "mode": odd})
+        assert response.status_code == 400 and "$.mode" in response.text, (odd, response.text)
+    assert client.post(url, headers=bearer(), json={"jsonSchema": {}, "mode": "FULL"}).status_code == 200
