@@ -12,6 +12,24 @@ from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
 
 SIGNING_KEY_CONFIG = "registry.signingKey"
+#: Seconds a request body may take to arrive in full (``REGISTRY_BODY_TIMEOUT``), and an idle
+#: keep-alive connection may stay open (``REGISTRY_IDLE_TIMEOUT``): a client that sends a
+#: ``Content-Length`` and then trickles, or holds connections open, cannot pin the server.
+DEFAULT_BODY_SECONDS = 30.0
+DEFAULT_IDLE_SECONDS = 5.0
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise InvalidInput(f"{name}={text!r} is not a number of seconds", hint=f"set {name} to 0.1 … 3600")
+    return value
 
 
 @dataclass(frozen=True)
@@ -19,6 +37,8 @@ class Settings:
     store: Path | None = None
     signing_key: Path | None = None
     identity: Identity = field(default_factory=Identity)
+    body_seconds: float = DEFAULT_BODY_SECONDS
+    idle_seconds: float = DEFAULT_IDLE_SECONDS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
@@ -30,16 +50,26 @@ class Settings:
             env.get("REGISTRY_IDENTITY_NAME", "registry"),
             env.get("REGISTRY_IDENTITY_EMAIL", "registry@localhost"),
         )
-        return cls(Path(str(store)) if store else None, Path(str(key)) if key else None, identity)
+        return cls(
+            Path(str(store)) if store else None,
+            Path(str(key)) if key else None,
+            identity,
+            _seconds(env, "REGISTRY_BODY_TIMEOUT", DEFAULT_BODY_SECONDS),
+            _seconds(env, "REGISTRY_IDLE_TIMEOUT", DEFAULT_IDLE_SECONDS),
+        )
 
     def require_store(self) -> Path:
         if self.store is None:
             raise InvalidInput("no store given", hint="pass --store PATH or set REGISTRY_STORE")
         return self.store
 
+    def key_path(self, store: Store) -> Path | None:
+        """Where the registry key is: the flag or environment, else the store's config; None if nowhere."""
+        return self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
+
     def key_for(self, store: Store) -> SigningKey:
         """The registry key: the flag or environment, else the one the store's config names."""
-        path = self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
+        path = self.key_path(store)
         if path is None:
             raise InvalidInput(
                 "no registry signing key",

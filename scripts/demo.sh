@@ -59,7 +59,7 @@ git -C "$DEMO/store.git" -c gpg.ssh.allowedSignersFile="$DEMO/allowed_signers" v
 step "the read API: serve the store, then read it with curl"
 # A development secret kept beside the store, so the token printed here works for the
 # server started with the printed command (and again after a restart).
-python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$DEMO/jwt-secret"
+(umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' > "$DEMO/jwt-secret")
 TOKEN=$(JWT_SECRET=$(cat "$DEMO/jwt-secret") registry token --sub demo \
   --scopes contracts:read,contracts:write --role admin --tenant '*' --ttl 12h | tail -n 1 | awk '{print $NF}')
 API=http://127.0.0.1:${DEMO_PORT:-8080}

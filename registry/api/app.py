@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.responses import PlainTextResponse
 
-from registry.api import capsules, contracts, errors, fastpath, openapi
+from registry.api import capsules, contracts, docs_pages, errors, fastpath, openapi
 from registry.api.body_limit import BodyLimit
 from registry.api.config import ApiConfig
 from registry.api.door import Door
@@ -31,19 +31,20 @@ def create_app(config: ApiConfig) -> FastAPI:
         title="registry",
         version="1",
         description=DESCRIPTION,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        docs_url=None,  # served by docs_pages, from the package's own assets
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.door = Door(config)
     app.state.config = config
     errors.install(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, seconds=config.body_seconds)
     app.include_router(contracts.router)
     app.include_router(capsules.router)
     from registry.api.ccompat import ccompat_app  # the Confluent-compatible door, its own error shape
 
     app.mount("/ccompat", ccompat_app(config))
+    docs_pages.install(app, title=app.title)
     app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
     fastpath.install(app)  # version GETs answered before routing; inside the telemetry below
     install_operations(app, config)  # probes, /metrics; request ids, logs, metrics and spans

@@ -8,7 +8,7 @@ object. Unknown fields are ignored, as the old services ignored them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,11 @@ class PublishContract(BaseModel):
     )
 
 
+CompatibilityMode = Literal[
+    "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE", "NONE"
+]
+
+
 class CheckCompatibility(BaseModel):
     """A proposed schema, and optionally the version it would get and the mode to judge it in."""
 
@@ -39,8 +44,9 @@ class CheckCompatibility(BaseModel):
 
     jsonSchema: str | dict[str, Any] | bool | None = None
     version: str | None = Field(default=None, max_length=128)
-    mode: str | None = Field(default=None, max_length=32)
-    policy: str | None = Field(default=None, max_length=16)
+    # Exactly as documented: the enum is what the server accepts, in its spelling.
+    mode: CompatibilityMode | None = Field(default=None, description="default: the contract's own mode")
+    policy: Literal["lenient", "strict"] | None = Field(default=None, description="default: the contract's")
 
 
 _TEXT = "the Capsule document's YAML text (send this or 'document')"

@@ -28,3 +28,5 @@ class ApiConfig:
     key: SigningKey | None
     identity: Identity = field(default_factory=Identity)
     dev: bool = False
+    #: Seconds a request body may take to arrive in full; then 408.
+    body_seconds: float = 30.0

@@ -28,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from registry.api.allow import allowed_methods
 from registry.errors import InvalidInput, NotFound, RegistryError
 from registry.problems import Code, Outcome, Problem
 
@@ -178,6 +179,13 @@ async def _request_invalid(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's errors (no such route, method not allowed) in the family's shape."""
     assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith("/ccompat/"):
+        # A path the mount could not match (a newline in a segment): still the Confluent door's shape.
+        from registry.api.ccompat.errors import CcompatError
+        from registry.api.ccompat.errors import render as ccompat_render
+
+        status = exc.status_code
+        return ccompat_render(CcompatError(status, status, f"HTTP {status} {HTTPStatus(status).phrase}"))
     if exc.status_code == 404:
         error: RegistryError = NotFound(f"Not found: {request.url.path}"[:500])
     else:
@@ -185,6 +193,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = render(request, error, status=exc.status_code)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405 and (allow := allowed_methods(request)):
+        response.headers["Allow"] = allow
     return response
 
 

@@ -1,8 +1,12 @@
-"""The OpenAPI document: both API families, their security scheme, headers and error shapes.
+"""The OpenAPI document: every door, their security scheme, headers, media types and error shapes.
 
 FastAPI derives paths and bodies from the routes; this adds what it cannot see: the bearer
-scheme every route but the health check needs, ``X-Tenant-ID`` and ``X-Idempotency-Key``,
-and each family's error responses (plain text for contracts, problem+json for capsules).
+scheme every route but the probes needs, ``X-Tenant-ID`` and ``X-Idempotency-Key``,
+each family's error responses (plain text for contracts, problem+json for capsules), the
+media types of answers that are not JSON, and the Confluent-compatible door, which is an
+app of its own mounted under ``/ccompat``: its document is merged in under that prefix, so
+every route it gains appears here too. A bounded schemathesis run
+(``tests/api/test_generated_requests.py``) holds the server to this document.
 """
 
 from __future__ import annotations
@@ -12,12 +16,32 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.routing import Mount
 
 from registry.api.errors import CAPSULES_PREFIX, PROBLEM_JSON
 from registry.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from registry.auth.principal import TENANT_HEADER
 
-OPEN_PATHS = ("/healthz",)
+#: Answered without a token (the probes and metrics; see ``registry.ops.probes``).
+OPEN_PATHS = ("/healthz", "/health", "/livez", "/readyz", "/metrics")
+CCOMPAT_PREFIX = "/ccompat"
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+#: Answers whose media type FastAPI cannot see (the routes build their responses themselves).
+MEDIA: dict[tuple[str, str], dict[str, Any]] = {
+    ("/health", "200"): {"application/json": {"schema": {"type": "object"}}},
+    ("/healthz", "200"): _TEXT,
+    ("/livez", "200"): _TEXT,
+    ("/metrics", "200"): {
+        "text/plain": {"schema": {"type": "string", "description": "Prometheus text format"}},
+        "application/openmetrics-text": {"schema": {"type": "string", "description": "OpenMetrics"}},
+    },
+    ("/readyz", "503"): {"application/json": {"schema": {"type": "object"}}},
+    ("/registry/contracts/{name}/changelog", "200"): {"text/markdown": {"schema": {"type": "string"}}},
+    ("/registry/contracts/{name}/{version}/schema", "200"): {
+        "application/schema+json": {"schema": {}},
+        "application/json": {"schema": {}},
+    },
+}
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -61,6 +85,7 @@ CONTRACT_ERRORS = {
     "403": "Insufficient permissions: contracts:read|contracts:write scope required; or a read-only server",
     "404": "Contract not found: <name> v<version>",
     "409": "Contract <name> version <v> already exists; or a change its version does not allow",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
     "413": "Body or schema too large, deep or complex",
     "503": "The store is busy: try again",
 }
@@ -70,6 +95,7 @@ CAPSULE_ERRORS = {
     "403": "Missing role, or a tenant the token does not grant",
     "404": "No such capsule in this tenant, or one the caller may not see",
     "409": "Already exists, content already published, deleted, or a stale If-Match",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
     "413": "Body over 10 MiB",
     "422": "The document breaks the rules or the limits (see errors), or an idempotency key reused "
     "for another body",
@@ -94,11 +120,8 @@ def _decorate(path: str, method: str, op: dict[str, Any], schemes: list[str]) ->
     names = {p.get("name", "").lower() for p in params}
     if capsules and TENANT_HEADER.lower() not in names:
         params.append(_header(TENANT_HEADER, "the tenant to act for; optional when the token grants one"))
-    if (
-        method == "post"
-        and IDEMPOTENCY_HEADER.lower() not in names
-        and path.endswith(("capsules", "versions"))
-    ):
+    idempotent = method == "post" and path.endswith(("capsules", "versions", "contracts"))
+    if idempotent and IDEMPOTENCY_HEADER.lower() not in names:
         params.append(_header(IDEMPOTENCY_HEADER, "replays of the same request get the first answer"))
     errors = CAPSULE_ERRORS if capsules else CONTRACT_ERRORS
     content = (
@@ -111,6 +134,63 @@ def _decorate(path: str, method: str, op: dict[str, Any], schemes: list[str]) ->
         responses.pop("422", None)  # the old registry answered malformed bodies 400
     for status, text in errors.items():
         responses[status] = {"description": text, "content": content}
+    if idempotent and not capsules:  # a reused key is 422 in both families
+        responses["422"] = {"description": "an X-Idempotency-Key reused for another body", "content": content}
+
+
+def _media(doc: dict[str, Any]) -> None:
+    for (path, status), content in MEDIA.items():
+        op = doc.get("paths", {}).get(path, {}).get("get")
+        if op is not None:
+            response = op.setdefault("responses", {}).setdefault(status, {"description": status})
+            response["content"] = content
+
+
+CCOMPAT_MEDIA = "application/vnd.schemaregistry.v1+json"
+CCOMPAT_ERROR: dict[str, Any] = {
+    "type": "object",
+    "description": "Confluent Schema Registry's error body.",
+    "required": ["error_code", "message"],
+    "properties": {"error_code": {"type": "integer", "example": 40401}, "message": {"type": "string"}},
+}
+CCOMPAT_ERRORS = {
+    "400": "Malformed request",
+    "401": "Missing or invalid token",
+    "403": "A scope the token lacks, or a read-only server",
+    "404": "No such subject, version or schema (40401, 40402, 40403)",
+    "409": "Incompatible with an earlier schema",
+    "408": "The body did not arrive in full in time (REGISTRY_BODY_TIMEOUT)",
+    "413": "Body over 10 MiB",
+    "422": "Invalid schema, version or body (42201, 42202, 422)",
+    "503": "The store is busy: try again",
+}
+
+
+def _ccompat(op: dict[str, Any]) -> None:
+    """A Confluent-compatible operation: its answers in Confluent's media type, with its errors."""
+    responses = op.setdefault("responses", {})
+    for response in responses.values():
+        content = response.get("content")
+        if content:
+            response["content"] = {CCOMPAT_MEDIA: next(iter(content.values()))}
+    error = {CCOMPAT_MEDIA: {"schema": {"$ref": "#/components/schemas/CcompatError"}}}
+    for status, text in CCOMPAT_ERRORS.items():
+        responses[status] = {"description": text, "content": error}
+
+
+def _merge_mounted(doc: dict[str, Any], prefix: str, sub: dict[str, Any], schemes: list[str]) -> None:
+    """The paths of a mounted app's document, under ``prefix``, with its schemas and the security."""
+    for path, item in sub.get("paths", {}).items():
+        for op in item.values():
+            if isinstance(op, dict):
+                op["security"] = [{name: []} for name in schemes]
+                op.setdefault("tags", ["confluent-compatible"])
+                _ccompat(op)
+        doc.setdefault("paths", {})[prefix + path] = item
+    theirs = sub.get("components", {}).get("schemas", {})
+    doc.setdefault("components", {}).setdefault("schemas", {}).update(
+        {k: v for k, v in theirs.items() if k not in doc["components"]["schemas"]}
+    )
 
 
 def install(app: FastAPI, security_schemes: Mapping[str, Mapping[str, str]]) -> None:
@@ -132,11 +212,16 @@ def install(app: FastAPI, security_schemes: Mapping[str, Mapping[str, str]]) -> 
         schemas["Problem"] = PROBLEM_SCHEMA
         schemas["ValidationProblem"] = VALIDATION_PROBLEM
         schemas["TextError"] = TEXT_ERROR
+        schemas["CcompatError"] = CCOMPAT_ERROR
         for path, item in doc.get("paths", {}).items():
             if path in OPEN_PATHS:
                 continue
             for method, op in item.items():
                 _decorate(path, method, op, list(security_schemes))
+        _media(doc)
+        for route in app.routes:
+            if isinstance(route, Mount) and isinstance(route.app, FastAPI) and route.path == CCOMPAT_PREFIX:
+                _merge_mounted(doc, route.path, route.app.openapi(), list(security_schemes))
         app.openapi_schema = doc
         return doc
 

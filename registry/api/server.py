@@ -31,12 +31,13 @@ from typing import Any, TextIO
 from registry.api.config import ApiConfig
 from registry.auth.authenticator import Authenticator
 from registry.auth.settings import AuthSettings
-from registry.errors import RegistryError, StoreError
+from registry.errors import InvalidInput, RegistryError, StoreError
 from registry.git.store import Store
 from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
 from registry.ops.process import prepare_serving, start_operations, stop_operations, uvicorn_log_config
 from registry.settings import Settings
+from registry.trust.keyfile import require_owner_only
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
 
@@ -104,7 +105,15 @@ def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:  # in use, not an address of this machine, a privileged port …
+        sock.close()
+        raise InvalidInput(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="choose another --port (0 picks a free one) or --host, or stop what listens there "
+            f"(ss -ltnp 'sport = :{port}')",
+        ) from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
@@ -157,6 +166,8 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     store_path = store.path.resolve()
     auth = authenticator_for(env, dev=options.dev)  # no secret or key: exit 2, before any work
     settings = Settings.from_env(env)
+    if (key_path := settings.key_path(store)) is not None and key_path.is_file():
+        require_owner_only(key_path)  # others can read it: refuse (exit 2) with the chmod to run
     prepare_serving(env, workers=options.workers)  # settings checked; tracing; metrics over processes
     if options.workers > 1:
         return _serve_workers(options, store_path, auth, env, out)
@@ -176,11 +187,12 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
             key=_writer_key(store, settings, out),
             identity=settings.identity,
             dev=options.dev,
+            body_seconds=settings.body_seconds,
         )
         app = create_app(config)
         sock = _bind(options.host, options.port)
         _announce(options, sock, gate, auth, out)
-        server = uvicorn.Server(uvicorn.Config(app, **UVICORN))
+        server = uvicorn.Server(uvicorn.Config(app, timeout_keep_alive=settings.idle_seconds, **UVICORN))
         server.run(sockets=[sock])
         sock.close()
     finally:
@@ -208,7 +220,11 @@ def _serve_workers(
     gate = _start_gate(store_path, lambda landing: _wait_workers(board, landing), out)
     try:
         config = uvicorn.Config(
-            "registry.api.server:worker_app", factory=True, workers=options.workers, **UVICORN
+            "registry.api.server:worker_app",
+            factory=True,
+            workers=options.workers,
+            timeout_keep_alive=Settings.from_env(env).idle_seconds,
+            **UVICORN,
         )
         sock = _bind(options.host, options.port)
         _announce(options, sock, gate, auth, out)
@@ -249,6 +265,7 @@ def worker_app() -> ASGIApp:
         key=_writer_key(store, settings, sys.stderr),
         identity=settings.identity,
         dev=dev,
+        body_seconds=settings.body_seconds,
     )
     return _StopsOnShutdown(create_app(config), lambda: (index.stop(), stop_operations()))
 

@@ -55,6 +55,20 @@ _CACHE_SECONDS = 60.0
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
+_TIME_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _numeric_dates(claims: Mapping[str, Any]) -> None:
+    """``exp``, ``nbf`` and ``iat`` are JSON numbers (RFC 7519 §2, NumericDate), when present.
+
+    PyJWT reads them with ``int()``, so ``"4102444800"`` (a string) passed; it is not a date.
+    """
+    for name in _TIME_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthFailed.invalid(f"the {name} claim must be a number of seconds (RFC 7519 NumericDate)")
+
+
 def _unverified_header(token: str) -> dict[str, Any]:
     """The JOSE header, read only to choose the key; the JWT library checks it all again.
 
@@ -226,6 +240,7 @@ class Authenticator:
             )
         except jwt.PyJWTError as exc:
             raise AuthFailed.invalid(str(exc)) from None
+        _numeric_dates(claims)
         principal = Principal.from_claims(claims)
         return principal, min(float(claims["exp"]) + self.leeway, now + _CACHE_SECONDS)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -29,6 +31,30 @@ from registry.auth.errors import AuthConfigError
 #: HMAC algorithms and the shortest secret each may use: the hash's size (RFC 7518 §3.2).
 HMAC_MIN_BYTES: Mapping[str, int] = {"HS256": 32, "HS384": 48, "HS512": 64}
 HMAC_ALGORITHMS = frozenset(HMAC_MIN_BYTES)
+SECRET_HINT = "use a random secret of at least 32 bytes (64 for HS512), e.g. `openssl rand -hex 32`"
+#: Below this many bits, estimated from how often each byte occurs, a secret is trivially guessable
+#: (32 × ``a`` has 0, ``ab`` repeated 32); a random hex secret of 32 bytes has about 250.
+MIN_SECRET_BITS = 48
+#: And a secret of fewer distinct bytes than this is a pattern, however long (``ab`` × 32).
+MIN_SECRET_SYMBOLS = 4
+
+
+def weakness(secret: bytes) -> str | None:
+    """Why ``secret`` is too weak to sign tokens with (only whitespace, trivially low entropy), or None.
+
+    The estimate is the secret's length times the Shannon entropy of its byte frequencies: it
+    cannot tell a random secret from a famous one, but it does catch the repeated characters
+    and blanks that a careless configuration gives.
+    """
+    if not secret.strip():
+        return "is only whitespace"
+    counts = Counter(secret)
+    bits = sum(n * math.log2(len(secret) / n) for n in counts.values())
+    if bits < MIN_SECRET_BITS or len(counts) < MIN_SECRET_SYMBOLS:
+        return f"is trivially guessable ({len(counts)} distinct bytes, about {bits:.0f} bits of entropy)"
+    return None
+
+
 RSA_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"})
 EC_ALGORITHMS: Mapping[str, str] = {
     "secp256r1": "ES256",
@@ -124,10 +150,10 @@ class SharedSecret(_OneKey):
             allowed &= only
         if not allowed:
             wanted = ", ".join(sorted(only or HMAC_ALGORITHMS))
-            raise AuthConfigError(
-                f"JWT_SECRET has {len(raw)} bytes, too short for {wanted}",
-                hint="use a random secret of at least 32 bytes (64 for HS512), e.g. `openssl rand -hex 32`",
-            )
+            message = f"JWT_SECRET has {len(raw)} bytes, too short for {wanted}"
+            raise AuthConfigError(message, hint=SECRET_HINT)
+        if not allow_short and (weak := weakness(raw)):
+            raise AuthConfigError(f"JWT_SECRET {weak}", hint=SECRET_HINT)
         self.secret = raw
         self._key = VerifyingKey(raw, tuple(sorted(allowed)))
 

@@ -10,7 +10,7 @@ Claims read (every one optional but ``sub``):
 ``scopes``       list of strings, or one space-separated string (the old registry)
 ``scope``        space-separated string (OAuth 2.0, RFC 8693 §4.2)
 ``scp``          list or space-separated string (Azure AD, Okta)
-``roles``        list or string: ``viewer``, ``editor``, ``admin``
+``roles``        list or string: ``viewer``, ``editor``, ``admin``, exactly (no case folding)
 ``realm_access`` Keycloak: ``{"roles": [...]}``; ``anumate-viewer|editor|admin`` too
 ``tenant``       string, or a list of strings
 ``tenants``      list of strings, or one string; ``"*"`` grants every tenant
@@ -48,8 +48,12 @@ TENANT_HEADER = "X-Tenant-ID"
 
 
 def normalize_role(name: str) -> str | None:
-    """``viewer``, ``editor`` or ``admin`` for a role name a token may carry, else None."""
-    return ROLE_NAMES.get(name.strip().lower())
+    """``viewer``, ``editor`` or ``admin`` for a role name a token may carry, else None.
+
+    Exact: ``ADMIN`` or `` admin`` is not ``admin``. A token's issuer writes role names as
+    configured; folding case would let a name nobody granted as a role become one.
+    """
+    return ROLE_NAMES.get(name)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ domain are mapped to exit codes here, once, by their code's outcome: 0 ok, 1 ref
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from registry.problems import Outcome
 from registry.text import diagnostic_lines, printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: Standard output closed by its reader (``… | head``): what a shell reports for SIGPIPE.
+EXIT_OUTPUT_CLOSED = 141
 
 _COMMAND_MODULES = (
     "keys_cmd",
@@ -58,12 +61,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_status(exc)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _output_closed()
+    except OSError as exc:
+        if exc.filename is None:
+            return _internal(exc)
+        # The file system said no (a missing directory, a permission): the user's to fix, not a bug.
+        what = exc.strerror or type(exc).__name__
+        print(printable(f"error: {exc.filename}: {what}"), file=sys.stderr)
+        print(
+            "  hint: check that the path and its directory exist and that you may use them", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
     except Exception as exc:  # the last door: a user sees one line, never a traceback
-        if os.environ.get("REGISTRY_DEBUG"):
-            raise
-        print(printable(f"error: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
-        print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("REGISTRY_DEBUG"):
+        raise exc
+    print(printable(f"error: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+    print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _output_closed() -> int:
+    """The reader of standard output went away: say so once on stderr, and exit as SIGPIPE would.
+
+    What the command did before (a publish) stays done; only its output was cut short.
+    Standard output is pointed at /dev/null so the interpreter's final flush stays quiet.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    with contextlib.suppress(OSError):
+        print(
+            "registry: standard output was closed before all output was written (broken pipe)",
+            file=sys.stderr,
+        )
+    return EXIT_OUTPUT_CLOSED
 
 
 if __name__ == "__main__":

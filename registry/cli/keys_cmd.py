@@ -21,6 +21,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise InvalidInput(f"{out} exists", hint="choose another --out, or pass --force to replace it")
+    if not out.parent.is_dir():
+        raise InvalidInput(
+            f"{out.parent} is not a directory, so {out} cannot be written",
+            hint=f"create it first (mkdir -p -m 700 {out.parent}), or choose another --out",
+        )
     key = SigningKey.generate()
     key.save(out, comment=args.principal)
     print(allowed_signers_line(args.principal, key.public))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from jsonschema import exceptions, validators
+from jsonschema import exceptions
 
 from registry.errors import LimitExceeded
 from registry.lint import patterns
@@ -26,6 +26,7 @@ from registry.lint.change import Change
 from registry.lint.modes import Mode
 from registry.lint.refs import Document, escape
 from registry.lint.samples import GENERIC, Samples, literal
+from registry.schema_validator import DEFAULT_DIALECT, Dialect, build, dialect
 
 Direction = Literal["backward", "forward"]
 #: Time the search may take for one change, and for all changes of one check, in seconds.
@@ -77,10 +78,9 @@ class Judge:
     """Validates instances against one schema, under its draft, with bounded regexes."""
 
     def __init__(self, schema: Any) -> None:
-        base = validators.validator_for(schema, default=validators.Draft202012Validator)
+        under = dialect(schema) or Dialect(DEFAULT_DIALECT)
         checked = {"pattern": _pattern, "patternProperties": _pattern_properties}
-        kind = validators.extend(base, {k: v for k, v in checked.items() if k in base.VALIDATORS})
-        self._validator = kind(schema, format_checker=base.FORMAT_CHECKER)
+        self._validator = build(schema, under=under, format_checker=under.format_checker, keywords=checked)
 
     def accepts(self, instance: Any) -> bool | None:
         """Whether the schema accepts ``instance``; None when it cannot be told."""

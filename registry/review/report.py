@@ -18,6 +18,7 @@ from registry.gate.verdict import Verdict
 from registry.git.store import Store
 from registry.lint import render_json, render_markdown
 from registry.lint.render import workflow_command
+from registry.review.freshness import require_fresh_tags
 from registry.text import printable, printable_lines
 
 
@@ -46,6 +47,7 @@ def review(store: Store, base: str, head: str) -> Review:
     """
     head_id = _commit(store, head)
     base_id = store.repo.merge_base(_commit(store, base), head_id) or _commit(store, base)
+    require_fresh_tags(store, base_id)  # stale tags would give a wrong verdict: refuse instead
     verdict = evaluate(store, base_id, head_id, check_signatures=False)
     return Review(str(base_id), str(head_id), verdict)
 

@@ -135,6 +135,7 @@ class SigningKey:
             serialization.NoEncryption(),
         )
         fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file (--force) keeps its mode otherwise
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         line = f"{self.public.openssh()} {comment}"

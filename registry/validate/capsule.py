@@ -14,9 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 
 from registry.problems import Code, Problem
+from registry.schema_validator import DEFAULT_DIALECT, Dialect, build, metaschema
 from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
 
 #: First segments of tool names the platform keeps for itself.
@@ -24,10 +25,11 @@ RESERVED_TOOL_NAMESPACES = frozenset({"system", "anumate", "internal", "admin"})
 
 
 @cache
-def _validator(resource: str) -> Draft202012Validator:
+def _validator(resource: str) -> Validator:
     schema = json.loads(resources.files(__package__).joinpath(resource).read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    under = Dialect(DEFAULT_DIALECT)
+    metaschema(under).validate(schema)  # the shipped schema is itself valid (check_schema)
+    return build(schema, under=under)
 
 
 def capsule_schema() -> dict[str, Any]:

@@ -14,28 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
-from jsonschema import (
-    Draft4Validator,
-    Draft6Validator,
-    Draft7Validator,
-    Draft201909Validator,
-    Draft202012Validator,
-    FormatChecker,
-)
-from jsonschema.protocols import Validator
+from jsonschema import FormatChecker
 
 from registry.errors import LimitExceeded
 from registry.lint.patterns import compile_pattern
 from registry.problems import Code, Problem
+from registry.schema_validator import DEFAULT_DIALECT, KNOWN_DIALECTS, Dialect, dialect, metaschema
 from registry.validate.jsonpath import jsonpath, schema_problems, sort_key
-
-_DIALECTS: dict[str, type[Validator]] = {
-    "http://json-schema.org/draft-04/schema": Draft4Validator,
-    "http://json-schema.org/draft-06/schema": Draft6Validator,
-    "http://json-schema.org/draft-07/schema": Draft7Validator,
-    "https://json-schema.org/draft/2019-09/schema": Draft201909Validator,
-    "https://json-schema.org/draft/2020-12/schema": Draft202012Validator,
-}
 
 # Keywords whose value is a subschema, an array of them, or an object of them
 # (JSON Schema 2020-12 Core section 10, Validation section 6, and the older drafts' names).
@@ -67,16 +52,6 @@ _NAMED = frozenset(
 MAX_SCHEMA_DEPTH = 64
 
 
-def dialect(schema: Any) -> type[Validator] | None:
-    """The validator class for the schema's ``$schema``, draft 2020-12 when absent, None when unknown."""
-    if not isinstance(schema, dict) or "$schema" not in schema:
-        return Draft202012Validator
-    uri = schema["$schema"]
-    if not isinstance(uri, str):
-        return None
-    return _DIALECTS.get(uri.rstrip("#"))
-
-
 def validate_json_schema(schema: Any) -> list[Problem]:
     """Every problem of a contract schema (see ``_validate``), remembered by content.
 
@@ -102,7 +77,7 @@ def _validate(schema: Any) -> list[Problem]:
     """
     cls = dialect(schema)
     if cls is None:
-        known = ", ".join(_DIALECTS)
+        known = ", ".join(KNOWN_DIALECTS)
         return [
             Problem(
                 Code.SCHEMA_DIALECT,
@@ -121,7 +96,7 @@ def _validate(schema: Any) -> list[Problem]:
     if too_deep := _too_deep(schema):
         return [too_deep]
     # What check_schema does, without stopping at the first error.
-    meta = cls(cls.META_SCHEMA, format_checker=_format_checker(cls))
+    meta = metaschema(cls, format_checker=_format_checker(cls))
     errors = sorted(meta.iter_errors(schema), key=sort_key)
     problems = schema_problems(errors, code=Code.SCHEMA_METASCHEMA)
     if not problems:
@@ -130,14 +105,14 @@ def _validate(schema: Any) -> list[Problem]:
 
 
 @functools.cache
-def _format_checker(cls: type[Validator]) -> FormatChecker:
+def _format_checker(cls: Dialect) -> FormatChecker:
     """The dialect's format checker, with ``regex`` judged by the bounded pattern engine.
 
     The stock check compiles with ``re``, which has no time bound and crashes on a repeat
     such as ``a{4294967296}``; a pattern is a pusher's input like any other.
     """
     checker = FormatChecker()
-    checker.checkers = {**cls.FORMAT_CHECKER.checkers, "regex": (_is_pattern, (LimitExceeded,))}
+    checker.checkers = {**cls.formats, "regex": (_is_pattern, (LimitExceeded,))}
     return checker
 
 
@@ -164,8 +139,8 @@ def _too_deep(schema: Any) -> Problem | None:
     return None
 
 
-def _id_keyword(cls: type[Validator]) -> str:
-    return "id" if cls is Draft4Validator else "$id"
+def _id_keyword(cls: Dialect) -> str:
+    return cls.id_keyword
 
 
 def _subschemas(node: Any, path: list[str | int]) -> Iterator[tuple[Any, list[str | int]]]:
@@ -185,7 +160,7 @@ def _subschemas(node: Any, path: list[str | int]) -> Iterator[tuple[Any, list[st
 
 
 def _walk(
-    schema: Any, cls: type[Validator]
+    schema: Any, cls: Dialect
 ) -> Iterator[tuple[dict[str, Any], list[str | int], dict[str, Any], bool]]:
     """Each subschema with its path, the resource root it belongs to, and whether that root is embedded."""
     id_key = _id_keyword(cls)
@@ -202,7 +177,7 @@ def _walk(
             stack.append((sub, sub_path, root, embedded))
 
 
-def _embedded_ids(schema: Any, cls: type[Validator]) -> set[str]:
+def _embedded_ids(schema: Any, cls: Dialect) -> set[str]:
     id_key = _id_keyword(cls)
     return {
         urldefrag(node[id_key])[0]
@@ -216,7 +191,7 @@ def external_refs(schema: Any) -> list[str]:
 
     A reference to a resource embedded in the same document (by its ``$id``) is local.
     """
-    cls = dialect(schema) or Draft202012Validator
+    cls = dialect(schema) or Dialect(DEFAULT_DIALECT)
     embedded = _embedded_ids(schema, cls)
     refs: list[str] = []
     for node, _, _, _ in _walk(schema, cls):
@@ -230,7 +205,7 @@ def external_refs(schema: Any) -> list[str]:
     return refs
 
 
-def _anchors(root: dict[str, Any], cls: type[Validator]) -> set[str]:
+def _anchors(root: dict[str, Any], cls: Dialect) -> set[str]:
     id_key = _id_keyword(cls)
     names: set[str] = set()
     for node, _, node_root, _ in _walk(root, cls):
@@ -259,7 +234,7 @@ def _pointer(root: Any, fragment: str) -> bool:
     return True
 
 
-def _unresolved_refs(schema: Any, cls: type[Validator]) -> list[Problem]:
+def _unresolved_refs(schema: Any, cls: Dialect) -> list[Problem]:
     problems: list[Problem] = []
     for node, path, root, _ in _walk(schema, cls):
         ref = node.get("$ref")

@@ -33,6 +33,7 @@ from yaml.resolver import Resolver
 from registry.errors import ValidationFailed
 from registry.model import Limits
 from registry.problems import Code, Problem
+from registry.validate.unicode_text import not_unicode
 
 try:  # libyaml scans and parses; composing stays in Python so it can count.
     from yaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -305,7 +306,7 @@ def load_yaml(data: bytes | str, *, limits: Limits, path_hint: str = "") -> Any:
         what = f"YAML syntax error: {str(exc).splitlines()[0]}"
         raise ValidationFailed([_problem(Code.YAML_SYNTAX, what, path_hint)]) from None
     try:
-        return loader.get_single_data()
+        doc = loader.get_single_data()
     except _Fail as exc:
         problem = exc.problem.at(path_hint) if path_hint else exc.problem
         raise ValidationFailed([problem]) from None
@@ -322,6 +323,14 @@ def load_yaml(data: bytes | str, *, limits: Limits, path_hint: str = "") -> Any:
         raise ValidationFailed([_problem(Code.YAML_DEPTH, "YAML nested too deeply", path_hint)]) from None
     finally:
         loader.dispose()
+    return _unicode(doc, path_hint)
+
+
+def _unicode(doc: Any, path_hint: str) -> Any:
+    """``doc``, unless a string or key in it is not valid Unicode (a lone surrogate escape)."""
+    if (problem := not_unicode(doc)) is not None:
+        raise ValidationFailed([problem.at(path_hint) if path_hint else problem])
+    return doc
 
 
 def _refuse_constant(name: str) -> Any:
@@ -394,7 +403,7 @@ def load_json(data: bytes | str, *, limits: Limits, path_hint: str = "", max_byt
         message = f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten the document"
         raise ValidationFailed([_problem(Code.JSON_DEPTH, message, path_hint)])
     try:
-        return json.loads(
+        doc = json.loads(
             text,
             object_pairs_hook=_unique_pairs,
             parse_constant=_refuse_constant,
@@ -411,3 +420,4 @@ def load_json(data: bytes | str, *, limits: Limits, path_hint: str = "", max_byt
         raise ValidationFailed([_problem(Code.JSON_SYNTAX, f"JSON syntax error: {exc}", path_hint)]) from None
     except RecursionError:
         raise ValidationFailed([_problem(Code.JSON_DEPTH, "JSON nested too deeply", path_hint)]) from None
+    return _unicode(doc, path_hint)

@@ -81,7 +81,7 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     (
         "a token of another secret",
         VERSION,
-        {"Authorization": "Bearer " + Authenticator.for_secret("o" * 48).dev_token()},
+        {"Authorization": "Bearer " + Authenticator.for_secret("another-secret-" + "o" * 32).dev_token()},
     ),
     ("no token, problem+json", VERSION, {"Accept": "application/problem+json"}),
     ("no read scope", VERSION, auth(WRITE)),

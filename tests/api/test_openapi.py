@@ -42,7 +42,8 @@ def test_every_endpoint_is_documented_with_its_security_and_error_shape(client: 
     assert publish["security"] == [{"bearerAuth": []}]
     assert set(publish["responses"]) >= {"201", "400", "401", "403", "409"}
     assert "text/plain" in publish["responses"]["409"]["content"]
-    assert "422" not in publish["responses"]
+    # 422 only for an idempotency key reused with another body (the old registry said 400 otherwise).
+    assert "X-Idempotency-Key" in publish["responses"]["422"]["description"]
     create = paths["/api/v1/capsules"]["post"]
     assert "application/problem+json" in create["responses"]["422"]["content"]
     headers = {p["name"] for p in create["parameters"] if p["in"] == "header"}
@@ -96,3 +97,22 @@ def test_answers_have_exactly_the_documented_shapes(client: TestClient) -> None:
         model.model_validate(r.json())
     versions = client.get(f"/api/v1/capsules/{hello}/versions", headers=caps).json()
     assert [shapes.CapsuleVersionSummary.model_validate(v).version for v in versions] == [1]
+
+
+def test_the_compatibility_mode_is_taken_exactly_as_documented(client: TestClient) -> None:
+    from typing import get_args
+
+    from api.helpers import bearer
+
+    from registry.api.bodies import CompatibilityMode
+    from registry.lint.modes import Mode
+
+    assert set(get_args(CompatibilityMode)) == {m.value for m in Mode}
+    doc = client.get("/openapi.json").json()
+    mode = doc["components"]["schemas"]["CheckCompatibility"]["properties"]["mode"]
+    assert set(mode["anyOf"][0]["enum"]) == {m.value for m in Mode}
+    url = "/registry/contracts/ritual.started/compatibility"
+    for odd in ("backward", "SIDEWAYS", " FULL"):
+        response = client.post(url, headers=bearer(), json={"jsonSchema": {}, "mode": odd})
+        assert response.status_code == 400 and "$.mode" in response.text, (odd, response.text)
+    assert client.post(url, headers=bearer(), json={"jsonSchema": {}, "mode": "FULL"}).status_code == 200

@@ -21,7 +21,7 @@ def principal(**claims: object) -> Principal:
         ({"roles": "admin"}, {"admin"}),
         ({"realm_access": {"roles": ["anumate-admin", "offline_access"]}}, {"admin"}),
         ({"realm_access": {"roles": ["anumate-viewer"]}, "roles": ["editor"]}, {"viewer", "editor"}),
-        ({"roles": ["Anumate-Editor"]}, {"editor"}),
+        ({"roles": ["Anumate-Editor", "ADMIN"]}, {"viewer"}),  # names match exactly: neither is a role
         ({"roles": ["uma_authorization"]}, {"viewer"}),
         ({}, {"viewer"}),
     ],

@@ -39,6 +39,7 @@ def nested(levels: int) -> str:
         ("[" * 2000 + "]" * 2000, "deeper than 256 levels"),
         (nested(120), "more than 64 levels"),
         ('{"type": "strin"}', "schema.metaschema"),
+        ('{"type": "object", "properties": {"\\udc80": {}}}', "not valid Unicode"),
     ],
     ids=[
         "array",
@@ -50,6 +51,7 @@ def nested(levels: int) -> str:
         "deep-json",
         "deep-schema",
         "metaschema",
+        "lone-surrogate",
     ],
 )
 def test_bad_inputs_exit_2_with_a_clear_message(

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from registry.api.allow import allowed_methods
 from registry.errors import RegistryError
 from registry.problems import Code, Outcome
 
@@ -145,7 +146,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     phrase = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, str(exc.detail))
     error = CcompatError(exc.status_code, exc.status_code, f"HTTP {exc.status_code} {phrase}")
-    return render(error, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allow := allowed_methods(request)):
+        headers["Allow"] = allow
+    return render(error, headers)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
