@@ -12,6 +12,7 @@ import yaml
 from support import git, refs
 
 from registry.git.store import Store
+from registry.review.changelog import contract_changelog
 from registry.review.report import review, review_json, review_markdown
 
 pytestmark = pytest.mark.git
@@ -289,3 +290,13 @@ def test_a_published_versions_rules_never_change(store: Store, clone: Path) -> N
     out = push(clone)
     assert out.returncode != 0
     assert "version 1.0.0 is published and its content never changes" in out.stderr
+
+
+def test_the_changelog_shows_rule_changes(store: Store, clone: Path) -> None:
+    land_v1(clone)
+    write_contract(
+        clone, version="2.0.0", rules={"domainRules": [SHORT_GREETING]}, examples={"ada.json": ADA}
+    )
+    assert push(clone).returncode == 0
+    text = contract_changelog(store, "greeting")
+    assert "WRITE condition rule 'greetShort' added" in text
