@@ -14,29 +14,38 @@ import logging
 import sys
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
 from typing import Any
 
-_LIMIT = sys.getrecursionlimit()
-import celpy  # noqa: E402
-import jsonata  # noqa: E402
-from celpy import celtypes  # noqa: E402
-
-# Both libraries lower the interpreter's recursion limit for the whole process when they
-# start (jsonata on import, cel-python per Environment): one Environment is made here and
-# the limit put back, so the linter's deep comparisons keep the stack they were given.
-_ENVIRONMENT = celpy.Environment()
-sys.setrecursionlimit(max(_LIMIT, sys.getrecursionlimit()))
 _PARSING = threading.Lock()  # lark's parser is not made for concurrent use
+
+
+@cache
+def _libraries() -> tuple[ModuleType, ModuleType, Any]:
+    """cel-python, jsonata and one CEL environment, loaded on the first rule.
+
+    Loading them costs about half a second (the CEL grammar is compiled), which a push
+    without rules must not pay. Both libraries also lower the interpreter's recursion
+    limit for the whole process (jsonata on import, cel-python per Environment): it is
+    put back, so the linter's deep comparisons keep the stack they were given.
+    """
+    limit = sys.getrecursionlimit()
+    import celpy
+    import jsonata
+
+    environment = celpy.Environment()
+    sys.setrecursionlimit(max(limit, sys.getrecursionlimit()))
+    # cel-python logs every evaluation error at ERROR level; the gate reports them itself.
+    logging.getLogger("celpy").setLevel(logging.CRITICAL)
+    return celpy, jsonata, environment
+
 
 #: Longer expressions are refused before they are parsed.
 MAX_EXPRESSION_CHARS = 10_000
 #: A JSONata evaluation's time box and recursion depth (jsonata's own Timebox).
 JSONATA_TIMEOUT_MS = 500
 JSONATA_MAX_DEPTH = 200
-
-# cel-python logs every evaluation error at ERROR level; the gate reports them itself.
-logging.getLogger("celpy").setLevel(logging.CRITICAL)
 
 
 class ExpressionError(Exception):
@@ -62,6 +71,7 @@ class Cel:
     program: Any
 
     def evaluate(self, message: Any) -> Any:
+        celpy, _, _ = _libraries()
         try:
             result = self.program.evaluate({"message": celpy.json_to_cel(message)})
         except Exception as exc:  # cel-python raises its own errors, and Python's from built-ins
@@ -78,6 +88,7 @@ class Jsonata:
     text: str
 
     def evaluate(self, message: Any) -> Any:
+        _, jsonata, _ = _libraries()
         try:
             expr = jsonata.Jsonata(self.text, None, JSONATA_TIMEOUT_MS, JSONATA_MAX_DEPTH)
             return expr.evaluate(message)
@@ -100,7 +111,7 @@ def _check_length(text: str) -> None:
 def parse_cel(text: str) -> Cel:
     """A CEL expression parsed (CEL spec, "Syntax"); raises :class:`ExpressionError` with its position."""
     _check_length(text)
-    env = _ENVIRONMENT
+    celpy, _, env = _libraries()
     try:
         with _PARSING:
             ast = env.compile(text)
@@ -120,6 +131,7 @@ def parse_cel(text: str) -> Cel:
 def parse_jsonata(text: str) -> Jsonata:
     """A JSONata expression parsed; raises :class:`ExpressionError` with its position."""
     _check_length(text)
+    _, jsonata, _ = _libraries()
     try:
         with _PARSING:
             jsonata.Jsonata(text)
@@ -155,6 +167,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _plain(value: Any) -> Any:
     """A CEL value as plain JSON-like Python (``BoolType`` → ``bool`` …)."""
+    celtypes = _libraries()[0].celtypes
     if isinstance(value, celtypes.BoolType):
         return bool(value)
     if isinstance(value, celtypes.IntType | celtypes.UintType):

@@ -4,6 +4,7 @@ and JSONata rule executors, against a real `registry serve` on a store the rules
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from support import git
 
 from registry.git.store import Store
 
+# The client's rule executors lower the interpreter's recursion limit for the whole process
+# (jsonata on import, cel-python per Environment); the rest of the suite needs it back.
+RECURSION_LIMIT = sys.getrecursionlimit()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     pytest.importorskip("authlib", reason="needs confluent-kafka[json]")
@@ -27,6 +31,7 @@ with warnings.catch_warnings():
     from confluent_kafka.schema_registry.rules.jsonata.jsonata_executor import JsonataExecutor
     from confluent_kafka.schema_registry.serde import RuleConditionError
     from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+sys.setrecursionlimit(RECURSION_LIMIT)
 
 pytestmark = pytest.mark.git
 
@@ -34,10 +39,12 @@ CONTEXT = SerializationContext("greetings", MessageField.VALUE)
 BY_TITLE = {"subject.name.strategy.type": "RECORD"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def executors() -> None:
+@pytest.fixture(autouse=True)
+def executors() -> Iterator[None]:
     CelExecutor.register()
     JsonataExecutor.register()
+    yield
+    sys.setrecursionlimit(RECURSION_LIMIT)
 
 
 @pytest.fixture
