@@ -62,6 +62,14 @@ class Code(StrEnum):
     CONTRACT_DELETED = "contract.deleted"
     CONTRACT_REF_UNRESOLVED = "contract.ref_unresolved"
     CONTRACT_REF_EXTERNAL = "contract.ref_external"
+    # data-contract rules and examples
+    RULE_FIELD = "rule.field"
+    RULE_DUPLICATE = "rule.duplicate"
+    RULE_SYNTAX = "rule.syntax"
+    RULE_EVALUATION = "rule.evaluation"
+    RULE_MIGRATION = "rule.migration"
+    EXAMPLE_INVALID = "example.invalid"
+    EXAMPLE_RULE = "example.rule"
     WIT_FILE = "wit.file"
     WIT_SYNTAX = "wit.syntax"
     # capsules

@@ -16,6 +16,7 @@ from registry.errors import NotFound
 from registry.gate.policy import StorePolicy
 from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.lint import CompatReport, check, render_changelog
+from registry.lint.rule_changes import diff_rules, with_rule_changes
 
 
 def rfc3339(when: datetime) -> str:
@@ -33,7 +34,14 @@ def bundle(v: ContractVersionEntry) -> dict[str, Any]:
         "witPath": v.wit_path,
         "descriptorPath": v.descriptor_path,
         "digest": v.digest,
+        **data_contract(v),
     }
+
+
+def data_contract(v: ContractVersionEntry) -> dict[str, Any]:
+    """``metadata`` and ``rules``, for a version that has them (the old shape stays as it was)."""
+    fields = {"metadata": v.metadata, "rules": v.rules}
+    return {k: value for k, value in fields.items() if value is not None}
 
 
 def summary(v: ContractVersionEntry) -> dict[str, Any]:
@@ -123,5 +131,6 @@ def changelog(contract: ContractEntry, policy: StorePolicy) -> str:
             continue
         prev = contract.versions[i - 1]
         report = check([(prev.version, schemas[i - 1])], schemas[i], mode=mode, policy=lint_policy)
+        report = with_rule_changes(report, diff_rules(prev.rules, v.rules), mode)
         entries.append((v.version, prev.version, report))
     return render_changelog(list(reversed(entries)), title=f"Changelog: {contract.name}")

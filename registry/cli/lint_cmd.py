@@ -25,8 +25,10 @@ from registry.lint import (
     render_text,
     version_verdict,
 )
+from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.model import ContractVersion, Limits
-from registry.validate import load_json, validate_json_schema
+from registry.validate import load_json, load_yaml, validate_json_schema
+from registry.validate.contract import validate_contract_meta
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -46,6 +48,10 @@ def register(subparsers: Any) -> None:
     compare.add_argument("--mode", default=Mode.BACKWARD.value, help="compatibility mode (default BACKWARD)")
     compare.add_argument("--policy", default=Policy.LENIENT.value, help="lenient (default) or strict")
     compare.add_argument("--format", default="text", choices=FORMATS, help="output format (default text)")
+    compare.add_argument(
+        "--current-contract", help="the published contract.yaml: its data-contract rules are compared too"
+    )
+    compare.add_argument("--proposed-contract", help="the proposed contract.yaml (with --current-contract)")
     compare.set_defaults(func=run)
 
 
@@ -78,6 +84,29 @@ def _bad_input(what: str, problems: Any) -> InvalidInput:
     )
 
 
+def _rules(path: str | None) -> Any:
+    """The ``rules`` of a contract.yaml, read and checked as the gate reads it (None: no file)."""
+    if path is None:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path}: cannot be read: {exc.strerror}", hint="check the contract.yaml path"
+        ) from None
+    try:
+        doc = load_yaml(data, limits=Limits())
+    except ValidationFailed as exc:
+        raise _bad_input(f"{path} is not valid YAML", exc.problems) from None
+    problems = [p for p in validate_contract_meta(doc) if p.severity == "error"]
+    if problems:
+        raise InvalidInput(
+            f"{path} is not a valid contract.yaml: " + "; ".join(p.render() for p in problems),
+            hint="the gate refuses this file as contract.yaml too",
+        )
+    return doc.get("rules")
+
+
 def _version(text: str | None) -> str | None:
     if text is None:
         return None
@@ -96,6 +125,9 @@ def run(args: argparse.Namespace) -> int:
             "--current-version needs --proposed-version", hint="give both versions, or neither"
         )
     report = check([(old_version or "current", current)], proposed, mode=mode, policy=policy)
+    if args.current_contract or args.proposed_contract:
+        rules = diff_rules(_rules(args.current_contract), _rules(args.proposed_contract))
+        report = with_rule_changes(report, rules, mode)
     verdict = version_verdict(old_version, new_version, report) if new_version is not None else None
     if args.format == "json":
         sys.stdout.write(json.dumps(render_json(report, verdict), indent=2, ensure_ascii=False) + "\n")

@@ -8,13 +8,17 @@ from typing import Any
 import pygit2
 
 from registry.errors import InvalidName, LimitExceeded
+from registry.gate.examples import MigrationResult, check_examples, dry_run_migrations
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
-from registry.git.store import Store
-from registry.lint import Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
+from registry.git.store import Snapshot, Store
+from registry.lint import Bump, Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
+from registry.lint.rule_changes import diff_rules, with_rule_changes
+from registry.lint.semver_policy import bump_between
 from registry.model import ContractVersion
 from registry.problems import Code, Problem
-from registry.validate import external_refs, read_contract
+from registry.validate import ContractDoc, external_refs, read_contract
+from registry.validate.documents import EXAMPLES_DIR
 
 
 def _line(v: ContractVersion) -> tuple[int, ...]:
@@ -34,6 +38,20 @@ def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
     return json.loads(text) if text is not None else {}
 
 
+def contract_files(snapshot: Snapshot, name: str) -> dict[str, bytes]:
+    """A contract directory's files by relative name, its examples as ``examples/<file>``."""
+    where = f"contracts/{name}"
+    files = snapshot.files(where)
+    examples = snapshot.files(f"{where}/{EXAMPLES_DIR}")
+    files.update({f"{EXAMPLES_DIR}/{file}": data for file, data in examples.items()})
+    return files
+
+
+def _published_doc(ctx: Context, name: str, commit: pygit2.Oid) -> ContractDoc | None:
+    files = contract_files(ctx.store.snapshot(commit), name)
+    return read_contract(name, files, limits=ctx.policy.limits)[0]
+
+
 def judge_contract(ctx: Context, name: str) -> None:
     where = f"contracts/{name}"
     published = ctx.accepted.contract(name)
@@ -47,12 +65,17 @@ def judge_contract(ctx: Context, name: str) -> None:
             )
         ctx.contracts.append(ContractChange(name, None, None, False, deleted=True))
         return
-    if ctx.new.subdirs(where):
-        ctx.problem(Code.LAYOUT_PATH, "contract directories hold files only, no sub-directories", where)
-    doc, problems = read_contract(name, ctx.new.files(where), limits=ctx.policy.limits)
+    if [d for d in ctx.new.subdirs(where) if d != EXAMPLES_DIR]:
+        ctx.problem(
+            Code.LAYOUT_PATH,
+            f"a contract directory holds files and an {EXAMPLES_DIR}/ directory, no other sub-directories",
+            where,
+        )
+    doc, problems = read_contract(name, contract_files(ctx.new, name), limits=ctx.policy.limits)
     ctx.problems.extend(problems)
     if doc is None:
         return
+    ctx.problems.extend(check_examples(doc))
     _refs(ctx, name, doc.schema)
     version = doc.version
     by_version = {v: p for p in published if (v := _parse_version(p.version)) is not None}
@@ -96,12 +119,37 @@ def judge_contract(ctx: Context, name: str) -> None:
         line = [v for v in lower if _line(v) == _line(version)] if ctx.policy.semver_policy else lower
         compared = sorted(set(line) | set(lower[-1:]))
     report = _check(ctx, name, by_version, compared, doc.schema, mode, lint_policy)
+    migrations: tuple[MigrationResult, ...] = ()
+    if report is not None and base is not None:
+        report, migrations = _rules_against(ctx, doc, by_version[base].commit, report, mode, base)
     verdict = version_verdict(base.text if base else None, version.text, report) if report else None
     _judge(ctx, where, version, report, verdict, mode)
     ctx.contracts.append(
-        ContractChange(name, version.text, base.text if base else None, True, report, verdict)
+        ContractChange(
+            name, version.text, base.text if base else None, True, report, verdict, migrations=migrations
+        )
     )
     ctx.versions.append(new_version)
+
+
+def _rules_against(
+    ctx: Context,
+    doc: ContractDoc,
+    commit: pygit2.Oid,
+    report: CompatReport,
+    mode: Mode,
+    base: ContractVersion,
+) -> tuple[CompatReport, tuple[MigrationResult, ...]]:
+    """Rule changes against the version below, and the migration rules' dry run across a major bump."""
+    old = _published_doc(ctx, doc.name, commit)
+    if old is None:
+        return report, ()
+    report = with_rule_changes(report, diff_rules(old.rules, doc.rules), mode)
+    if bump_between(base, doc.version) is not Bump.MAJOR and not report.breaking:
+        return report, ()
+    results, problems = dry_run_migrations(old, doc)
+    ctx.problems.extend(problems)
+    return report, tuple(results)
 
 
 def _judge(
@@ -173,6 +221,11 @@ def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool
     old = ctx.store.snapshot(commit).files(f"contracts/{name}")
     if not old:
         return True
+    published = read_contract(
+        name, contract_files(ctx.store.snapshot(commit), name), limits=ctx.policy.limits
+    )[0]
+    if published is not None and (published.rules, published.metadata) != (doc.rules, doc.metadata):
+        return True  # rules and metadata are part of a version: they change with a new version only
     mine = {"schema.json": doc.schema_text.encode()}
     if doc.wit:
         mine[doc.wit] = (doc.wit_text or "").encode()

@@ -19,6 +19,7 @@ from registry.git.store import Snapshot
 from registry.git.treediff import MAX_WALK_DEPTH, TREE, Change
 from registry.model import Limits, capsule_name, contract_name, tenant
 from registry.problems import Code, Problem
+from registry.validate.documents import EXAMPLES_DIR
 from registry.validate.fields import one_line
 
 #: Files allowed at the top of the store besides the registry's own directories.
@@ -195,12 +196,14 @@ def _plain_file(units: Units, change: Change, limits: Limits, snapshot: Snapshot
 
 
 def _contract(units: Units, parts: list[str], path: str, *, quiet: bool) -> None:
-    if len(parts) != 3:
+    example = len(parts) == 4 and parts[2] == EXAMPLES_DIR
+    if len(parts) != 3 and not example:
         if not quiet:
             units.refuse(
                 Code.LAYOUT_PATH,
                 "contract files live directly in contracts/<name>/ "
-                "(contract.yaml, schema.json, and the wit/descriptor files it names)",
+                "(contract.yaml, schema.json, and the wit/descriptor files it names), "
+                "examples in contracts/<name>/examples/",
                 path,
             )
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from registry.gate.accepted import Accepted
+from registry.gate.examples import MigrationResult
 from registry.gate.policy import StorePolicy
 from registry.gate.published import NewVersion
 from registry.git.store import Snapshot, Store
@@ -23,6 +24,7 @@ class ContractChange:
     report: CompatReport | None = None
     verdict: VersionVerdict | None = None
     deleted: bool = False
+    migrations: tuple[MigrationResult, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,13 @@ def contract_version(
         commit=reader.intern(tag.commit),
         tag_ref=ref,
         tag_id=tag_id,
+        metadata=_dict(meta.get("metadata")),
+        rules=_dict(meta.get("rules")),
     )
+
+
+def _dict(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and value else None
 
 
 def contract_main(reader: ObjectReader, head: str | None, name: str) -> dict[str, Any]:

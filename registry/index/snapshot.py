@@ -35,6 +35,8 @@ class ContractVersionEntry:
     commit: str  # the commit that published it
     tag_ref: str  # refs/tags/contracts/<name>/<version>
     tag_id: str
+    metadata: dict[str, Any] | None = None  # contract.yaml's data-contract metadata
+    rules: dict[str, Any] | None = None  # contract.yaml's rules (Confluent's ruleSet)
 
 
 @dataclass(frozen=True)

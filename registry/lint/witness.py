@@ -82,6 +82,22 @@ class Judge:
         checked = {"pattern": _pattern, "patternProperties": _pattern_properties}
         self._validator = build(schema, under=under, format_checker=under.format_checker, keywords=checked)
 
+    def errors(self, instance: Any, *, most: int = 3) -> list[str] | None:
+        """Why the schema rejects ``instance`` (at most ``most`` reasons, each with where);
+        [] when it accepts it, None when it cannot be told."""
+        try:
+            found = []
+            for error in self._validator.iter_errors(instance):
+                where = "".join(f"[{p!r}]" for p in error.absolute_path)
+                found.append(f"{'$' + where if where else 'the instance'}: {error.message[:200]}")
+                if len(found) >= most:
+                    break
+            return found
+        except (exceptions.SchemaError, exceptions._RefResolutionError, LimitExceeded, RecursionError):
+            return None
+        except Exception:  # a schema jsonschema cannot apply, or a reference it cannot follow
+            return None
+
     def accepts(self, instance: Any) -> bool | None:
         """Whether the schema accepts ``instance``; None when it cannot be told."""
         try:

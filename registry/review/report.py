@@ -14,6 +14,7 @@ import pygit2
 
 from registry.errors import InvalidInput
 from registry.gate.evaluate import evaluate
+from registry.gate.examples import MigrationResult
 from registry.gate.verdict import Verdict
 from registry.git.store import Store
 from registry.lint import render_json, render_markdown
@@ -67,6 +68,7 @@ def review_json(r: Review) -> dict[str, Any]:
                 "newVersion": c.new_version,
                 "deleted": c.deleted,
                 "lint": render_json(c.report, c.verdict) if c.report else None,
+                "migrations": [m.as_dict() for m in c.migrations],
             }
             for c in v.contracts
         ],
@@ -150,6 +152,7 @@ def review_markdown(r: Review) -> str:
             continue
         lint = render_markdown(c.report, c.verdict).replace("## Schema compatibility", "### Compatibility")
         lines += [printable_lines(lint)]
+        lines += _migrations(c.migrations)
     if v.capsules:
         lines += ["## Capsules", "", "| capsule | new version | content hash |", "| --- | --- | --- |"]
         for k in v.capsules:
@@ -162,6 +165,21 @@ def review_markdown(r: Review) -> str:
     if not (v.problems or v.contracts or v.capsules):
         lines += ["No contract or capsule changes.", ""]
     return "\n".join(lines)
+
+
+def _migrations(results: tuple[MigrationResult, ...]) -> list[str]:
+    """The migration rules' dry run, one row per example carried across."""
+    if not results:
+        return []
+    lines = ["### Migration rules, dry run on the examples", ""]
+    lines += ["| direction | example | from → to | result |", "| --- | --- | --- | --- |"]
+    for m in results:
+        mark = "✓" if m.ok else "✗"
+        lines.append(
+            f"| {m.direction} | {_code_cell(m.example)} | {_md(m.source)} → {_md(m.target)} "
+            f"| {mark} {_md(m.detail)} |"
+        )
+    return [*lines, ""]
 
 
 def review_github(r: Review) -> str:

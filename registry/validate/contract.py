@@ -12,6 +12,7 @@ from registry.lint.modes import Mode, Policy
 from registry.model import ContractVersion, contract_name
 from registry.problems import Code, Problem
 from registry.validate.fields import FLAG, TEXT, Codes, Rule, Table, check_table, one_line, one_of
+from registry.validate.rules import METADATA_FIELDS, RULES_FIELDS, check_rules
 
 #: Compatibility modes, with Confluent Schema Registry's meaning.
 COMPATIBILITY_MODES = tuple(m.value for m in Mode)
@@ -74,6 +75,8 @@ CONTRACT_FIELDS = Table(
         "sunset": Rule((str, date, datetime), "a date", _sunset),
         "wit": Rule(str, "a file name", _file(".wit")),
         "descriptor": Rule(str, "a file name", _file(".json")),
+        "metadata": METADATA_FIELDS,
+        "rules": RULES_FIELDS,
     },
     required=("name", "version"),
     what="a mapping of fields, such as 'name: ritual.started'",
@@ -94,4 +97,7 @@ def validate_contract_meta(doc: Any) -> list[Problem]:
     """
     if not isinstance(doc, dict):
         return [Problem(Code.CONTRACT_TYPE, f"contract.yaml must be {CONTRACT_FIELDS.what}")]
-    return check_table(doc, CONTRACT_FIELDS, _CODES)
+    problems = check_table(doc, CONTRACT_FIELDS, _CODES)
+    if doc.get("rules") is not None and not any(p.path.startswith("$.rules") for p in problems):
+        problems += check_rules(doc["rules"])
+    return problems

@@ -24,6 +24,9 @@ from registry.validate.yamlsafe import load_json, load_yaml
 
 CONTRACT_FILE = "contract.yaml"
 SCHEMA_FILE = "schema.json"
+#: Example instances live in ``contracts/<name>/examples/*.json``.
+EXAMPLES_DIR = "examples"
+MAX_EXAMPLES = 100
 CAPSULE_FILE = "capsule.yaml"
 META_FILE = "meta.yaml"
 
@@ -45,6 +48,10 @@ class ContractDoc:
     schema_text: str
     wit_text: str | None
     descriptor_text: str | None
+    metadata: dict[str, Any] | None = None
+    rules: dict[str, Any] | None = None
+    #: ``(where, instance)``: ``examples/a.json``, or ``schema.json#/examples/0`` for the schema's own.
+    examples: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,8 +149,14 @@ def read_contract(
     if descriptor_text is not None and descriptor_file is not None:
         report.load(descriptor_file, files[descriptor_file], limits=limits, json=True)
 
+    examples = _examples(report, files, schema, limits)
     expected = {CONTRACT_FILE, SCHEMA_FILE} | {f for f in (wit_file, descriptor_file) if f}
-    report.unexpected(files, expected, "name it in contract.yaml (wit:, descriptor:) or remove it")
+    expected |= {f for f in files if _is_example(f)}
+    report.unexpected(
+        files,
+        expected,
+        "name it in contract.yaml (wit:, descriptor:), move an example to examples/*.json, or remove it",
+    )
 
     if report.failed or schema_text is None:
         return None, report.problems
@@ -162,8 +175,38 @@ def read_contract(
         schema_text=schema_text,
         wit_text=wit_text,
         descriptor_text=descriptor_text,
+        metadata=meta.get("metadata"),
+        rules=meta.get("rules"),
+        examples=examples,
     )
     return doc, report.problems
+
+
+def _is_example(file: str) -> bool:
+    head, _, tail = file.partition("/")
+    return head == EXAMPLES_DIR and tail.endswith(".json") and "/" not in tail and not tail.startswith(".")
+
+
+def _examples(
+    report: _Report, files: Mapping[str, bytes], schema: Any, limits: Limits
+) -> tuple[tuple[str, Any], ...]:
+    """The example instances: ``examples/*.json`` in name order, then the schema's own ``examples``."""
+    found: list[tuple[str, Any]] = []
+    names = sorted(f for f in files if _is_example(f))
+    for file in names[:MAX_EXAMPLES]:
+        instance = report.load(file, files[file], limits=limits, json=True)
+        if instance is not _MISSING:
+            found.append((file, instance))
+    if len(names) > MAX_EXAMPLES:
+        report.one(
+            EXAMPLES_DIR,
+            Code.LAYOUT_SIZE,
+            f"{len(names)} example files, more than {MAX_EXAMPLES}; keep fewer",
+        )
+    own = schema.get("examples") if isinstance(schema, dict) else None
+    if isinstance(own, list):
+        found += [(f"{SCHEMA_FILE}#/examples/{i}", item) for i, item in enumerate(own[:MAX_EXAMPLES])]
+    return tuple(found)
 
 
 def _contract_meta(report: _Report, name: str, files: Mapping[str, bytes], limits: Limits) -> dict[str, Any]:

@@ -155,6 +155,30 @@ class ContractInput:
     description: str | None = None
     wit: tuple[str, str] | None = None  # (file name, text)
     descriptor: tuple[str, str] | None = None
+    metadata: dict[str, Any] | None = None  # contract.yaml's data-contract fields
+    rules: dict[str, Any] | None = None
+
+
+def _contract_meta(
+    item: ContractInput, name: str, version: ContractVersion, current: bytes | None
+) -> dict[str, Any]:
+    """The new ``contract.yaml``: the item's fields, and the settings the contract already had."""
+    meta: dict[str, Any] = {"name": name, "version": version.text}
+    if item.description is not None:
+        meta["description"] = item.description
+    if current is not None:
+        try:
+            old = yaml.safe_load(current) or {}
+        except yaml.YAMLError:
+            old = {}
+        # A contract's settings outlive its versions; its deprecation does not.
+        for key in ("compatibility", "policy"):
+            if isinstance(old, dict) and key in old:
+                meta[key] = old[key]
+    for key, value in (("metadata", item.metadata), ("rules", item.rules)):
+        if value is not None:
+            meta[key] = value
+    return meta
 
 
 def publish_contract(
@@ -178,19 +202,7 @@ def publish_contract(
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
         where = f"contracts/{name}"
-        current = snap.read(f"{where}/contract.yaml")
-        meta: dict[str, Any] = {"name": name, "version": version.text}
-        if item.description is not None:
-            meta["description"] = item.description
-        if current is not None:
-            try:
-                old = yaml.safe_load(current) or {}
-            except yaml.YAMLError:
-                old = {}
-            # A contract's settings outlive its versions; its deprecation does not.
-            for key in ("compatibility", "policy"):
-                if isinstance(old, dict) and key in old:
-                    meta[key] = old[key]
+        meta = _contract_meta(item, name, version, snap.read(f"{where}/contract.yaml"))
         files: dict[str, bytes] = {"schema.json": item.schema_text.encode()}
         if item.wit:
             meta["wit"] = item.wit[0]

@@ -134,13 +134,18 @@ def _contract_input(
 ) -> ContractInput:
     """The new version: the proposed schema, with the latest version's description, WIT and descriptor."""
     if entry is None or not entry.versions:
-        return ContractInput(name, version, proposal.text)
+        return ContractInput(name, version, proposal.text, metadata=proposal.metadata, rules=proposal.rules)
     latest = entry.latest
+    # As Confluent does, a registration that sends no metadata or rules keeps the latest version's.
+    metadata = proposal.metadata if proposal.metadata is not None else latest.metadata
+    rules = proposal.rules if proposal.rules is not None else latest.rules
     wit = (posixpath.basename(latest.wit_path), latest.wit_text or "") if latest.wit_path else None
     descriptor = None
     if latest.descriptor_path:
         descriptor = (posixpath.basename(latest.descriptor_path), latest.descriptor_text or "")
-    return ContractInput(name, version, proposal.text, latest.description, wit, descriptor)
+    return ContractInput(
+        name, version, proposal.text, latest.description, wit, descriptor, metadata=metadata, rules=rules
+    )
 
 
 def _incompatible(name: str, plan: subjects.Plan) -> CcompatError:

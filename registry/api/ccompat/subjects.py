@@ -22,12 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from registry.api.ccompat.data_contract import read_data_contract
 from registry.api.ccompat.errors import CcompatError
 from registry.errors import RegistryError
 from registry.gate.policy import StorePolicy
 from registry.index.schema_ids import NumberedVersion
 from registry.index.snapshot import ContractEntry, ContractVersionEntry
 from registry.lint import Change, CompatReport, Mode, Policy, check, version_verdict
+from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.model import ContractVersion
 from registry.validate import load_json, validate_json_schema
 
@@ -41,6 +43,8 @@ class Proposal:
 
     text: str
     schema: Any
+    metadata: dict[str, Any] | None = None  # None: not sent (a new version inherits the latest's)
+    rules: dict[str, Any] | None = None
 
     @property
     def canonical(self) -> str:
@@ -85,16 +89,27 @@ def read_proposal(body: Any, policy: StorePolicy) -> Proposal:
     errors = [p for p in validate_json_schema(schema) if p.severity == "error"]
     if errors:
         raise CcompatError.invalid_schema("; ".join(p.render() for p in errors[:10]))
-    return Proposal(text, schema)
+    metadata, rules = read_data_contract(body)
+    return Proposal(text, schema, metadata, rules)
 
 
 def same_schema(versions: Sequence[NumberedVersion], proposal: Proposal) -> NumberedVersion | None:
     """The newest published version whose schema is the same JSON value as the proposal's."""
     wanted = proposal.canonical
     for numbered in reversed(versions):
-        if stored_canonical(numbered.entry.schema_text) == wanted:
-            return numbered
+        entry = numbered.entry
+        if stored_canonical(entry.schema_text) != wanted:
+            continue
+        if proposal.metadata is not None and proposal.metadata != _own_metadata(entry):
+            continue
+        if proposal.rules is not None and proposal.rules != entry.rules:
+            continue
+        return numbered
     return None
+
+
+def _own_metadata(entry: ContractVersionEntry) -> dict[str, Any] | None:
+    return entry.metadata
 
 
 def lint_settings(entry: ContractEntry | None, policy: StorePolicy) -> tuple[Mode, Policy]:
@@ -167,11 +182,12 @@ def plan(entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy) -
     if entry is None or not entry.versions:
         return Plan(FIRST_VERSION, check([], proposal.schema, mode=mode, policy=lint), ())
     latest = entry.latest
-    report = compare([latest], proposal, mode, lint)
+    rules = diff_rules(latest.rules, proposal.rules if proposal.rules is not None else latest.rules)
+    report = with_rule_changes(compare([latest], proposal, mode, lint), rules, mode)
     version = _smallest_above(latest, report)
     history = compared(entry.versions, ContractVersion.parse(version), mode, policy)
     if [v.version for v in history] != [latest.version]:
-        report = compare(history, proposal, mode, lint)
+        report = with_rule_changes(compare(history, proposal, mode, lint), rules, mode)
         version = _smallest_above(latest, report)
     return Plan(version, report, tuple(history))
 

@@ -20,22 +20,37 @@ from registry.lint import CompatReport
 
 
 def metadata(numbered: NumberedVersion) -> dict[str, Any]:
+    """The contract's own metadata, its properties joined by the version and its major."""
     entry = numbered.entry
-    return {"properties": {"version": entry.version, "major": str(entry.order.major)}}
+    own = entry.metadata or {}
+    body: dict[str, Any] = {k: own[k] for k in ("tags", "sensitive") if k in own}
+    properties = {**own.get("properties", {}), "version": entry.version, "major": str(entry.order.major)}
+    return {**body, "properties": properties}
+
+
+def with_rule_set(body: dict[str, Any], numbered: NumberedVersion) -> dict[str, Any]:
+    """``ruleSet`` where Confluent sends it, for a version whose contract.yaml has rules."""
+    rules = numbered.entry.rules
+    if rules:
+        body["ruleSet"] = {
+            group: rules[group] for group in ("domainRules", "migrationRules") if group in rules
+        }
+    return body
 
 
 def schema_body(numbered: NumberedVersion) -> dict[str, Any]:
     """``GET /schemas/ids/{id}``."""
-    return {
+    body = {
         "schemaType": SCHEMA_TYPE,
         "schema": numbered.entry.schema_text,
         "metadata": metadata(numbered),
     }
+    return with_rule_set(body, numbered)
 
 
 def version_body(numbered: NumberedVersion) -> dict[str, Any]:
     """``GET /subjects/{s}/versions/{v}``, a lookup's and a registration's answer."""
-    return {
+    body = {
         "subject": numbered.subject,
         "version": numbered.subject_version,
         "id": numbered.schema_id,
@@ -43,6 +58,7 @@ def version_body(numbered: NumberedVersion) -> dict[str, Any]:
         "schema": numbered.entry.schema_text,
         "metadata": metadata(numbered),
     }
+    return with_rule_set(body, numbered)
 
 
 def compatibility_body(report: CompatReport, verbose: bool, messages: list[str]) -> dict[str, Any]:
