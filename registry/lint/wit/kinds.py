@@ -105,7 +105,6 @@ class WitKind(StrEnum):
     LIST_LENGTH_CHANGED = "wit_list_length_changed"
     TUPLE_LENGTH_CHANGED = "wit_tuple_length_changed"
     HANDLE_CHANGED = "wit_handle_changed"
-    VALUE_TYPE_CHANGED = "wit_value_type_changed"
     # Gates and documentation
     SINCE_CHANGED = "wit_since_changed"
     DEPRECATION_CHANGED = "wit_deprecation_changed"
@@ -175,7 +174,6 @@ WIT_RULES: dict[WitKind, RoleRule] = {
     K.LIST_LENGTH_CHANGED: _CHANGED,
     K.TUPLE_LENGTH_CHANGED: _CHANGED,
     K.HANDLE_CHANGED: _CHANGED,
-    K.VALUE_TYPE_CHANGED: _CHANGED,
     K.SINCE_CHANGED: _NOTE,
     K.DEPRECATION_CHANGED: _NOTE,
     K.UNSTABLE_GATE_ADDED: _REMOVED,  # gone from every build that does not enable the feature

@@ -102,8 +102,9 @@ def _same_shape(
 _MEMBER = {
     "record": ("field", "fields", K.FIELD_ADDED, K.FIELD_REMOVED, K.FIELD_RETYPED),
     "variant": ("case", "cases", K.VARIANT_CASE_ADDED, K.VARIANT_CASE_REMOVED, K.VARIANT_CASE_RETYPED),
-    "enum": ("case", "cases", K.ENUM_CASE_ADDED, K.ENUM_CASE_REMOVED, K.VALUE_TYPE_CHANGED),
-    "flags": ("flag", "flags", K.FLAG_ADDED, K.FLAG_REMOVED, K.VALUE_TYPE_CHANGED),
+    # Enum cases and flags carry no payload, so they are never retyped.
+    "enum": ("case", "cases", K.ENUM_CASE_ADDED, K.ENUM_CASE_REMOVED, K.VARIANT_CASE_RETYPED),
+    "flags": ("flag", "flags", K.FLAG_ADDED, K.FLAG_REMOVED, K.VARIANT_CASE_RETYPED),
 }
 
 
