@@ -20,6 +20,7 @@ from typing import Any
 
 from registry.errors import InvalidInput
 from registry.lint.wit.model import WitPackage, read_package
+from registry.text import printable
 
 #: Seconds one resolution may take; a package that takes longer is refused, never guessed.
 TIMEOUT = 10.0
@@ -85,9 +86,20 @@ def _json(files: tuple[tuple[str, str], ...]) -> Any:
         except OSError as exc:
             raise WitUnresolved(f"wasm-tools could not be run: {exc}") from None
         if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").replace(str(source) + os.sep, "").strip()
-            first = message.splitlines()[0] if message else "invalid WIT"
-            raise WitUnresolved(f"the WIT package does not resolve: {first[:500]}")
+            raise WitUnresolved(f"the WIT package does not resolve: {_cause(done.stderr, str(source))}")
         if len(done.stdout) > _MAX_OUTPUT:
             raise WitUnresolved("the resolved WIT package is too large to compare")
         return json.loads(done.stdout)
+
+
+def _cause(stderr: bytes, source: str) -> str:
+    """The parser's last cause and its location, without the scratch directory:
+    ``type `u64z` does not exist --> ritual.wit:23:17``."""
+    lines = [
+        line.strip() for line in stderr.decode("utf-8", "replace").replace(source + os.sep, "").splitlines()
+    ]
+    lines = [line.replace(source, ".") for line in lines if line]
+    causes = [line for line in lines if not line.startswith(("-->", "|")) and not line[:1].isdigit()]
+    cause = causes[-1].split(": ")[-1] if causes else "invalid WIT"
+    where = next((line.removeprefix("-->").strip() for line in lines if line.startswith("-->")), "")
+    return printable(f"{cause} --> {where}" if where else cause)[:500]
