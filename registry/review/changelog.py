@@ -10,6 +10,7 @@ from registry.gate.policy import policy_at
 from registry.gate.published import contract_versions
 from registry.git.store import Store
 from registry.lint import CompatReport, check, render_changelog
+from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import contract_name
 from registry.validate import load_yaml
 
@@ -22,9 +23,11 @@ def contract_changelog(store: Store, name: str) -> str:
         raise NotFound(f"contract {name} has no published versions", hint="list contracts with 'git tag -l'")
     policy = policy_at(store, store.head())
     schemas: list[Any] = []
+    wits: list[WitFiles] = []
     for p in published:
         text = store.snapshot(p.commit).read(f"contracts/{name}/schema.json")
         schemas.append(json.loads(text) if text else {})
+        wits.append(wit_files(store.snapshot(p.commit).files(f"contracts/{name}")))
     meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
     meta = load_yaml(meta_text, limits=policy.limits) or {}
     mode, lint_policy = policy.lint_settings(meta.get("compatibility"), meta.get("policy"))
@@ -35,5 +38,6 @@ def contract_changelog(store: Store, name: str) -> str:
         else:
             prev = published[i - 1]
             report = check([(prev.version, schemas[i - 1])], schemas[i], mode=mode, policy=lint_policy)
+            report = with_wit(report, [(prev.version, wits[i - 1])], wits[i])
             entries.append((p.version, prev.version, report))
     return render_changelog(list(reversed(entries)), title=f"Changelog: {name}")
