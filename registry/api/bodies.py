@@ -38,6 +38,9 @@ class CheckCompatibility(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     jsonSchema: str | dict[str, Any] | bool | None = None
+    wit: str | None = Field(
+        default=None, description="the proposed WIT interface's text, judged against the published WIT"
+    )
     version: str | None = Field(default=None, max_length=128)
     mode: str | None = Field(default=None, max_length=32)
     policy: str | None = Field(default=None, max_length=16)

@@ -51,7 +51,7 @@ UNSTABLE = "  @unstable(feature = fancy)\n  g: func();"
 
 CASES: dict[str, WitCase] = {
     "wit_file_added": case(None, pkg("  f: func();"), K.WIT_ADDED, "", True, True, K.WIT_REMOVED),
-    "wit_file_removed": case(pkg("  f: func();"), None, K.WIT_REMOVED, "", False, True, K.WIT_ADDED),
+    "wit_file_removed": case(pkg("  f: func();"), None, K.WIT_REMOVED, "", True, True, K.WIT_ADDED),
     "package_renamed": case(
         pkg("  f: func();"), pkg("  f: func();", name="t:y"), K.PACKAGE_RENAMED, "/package", False, False
     ),

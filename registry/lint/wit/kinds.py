@@ -124,8 +124,10 @@ class WitKind(StrEnum):
 
 K = WitKind
 WIT_RULES: dict[WitKind, RoleRule] = {
-    K.WIT_ADDED: _FREE,  # nothing was built against an interface that did not exist
-    K.WIT_REMOVED: _REMOVED,
+    # Nothing is built against a version without an interface: components built against an
+    # older one keep its published WIT, and transitive modes still compare with it.
+    K.WIT_ADDED: _FREE,
+    K.WIT_REMOVED: _FREE,
     K.PACKAGE_RENAMED: _CHANGED,  # import names (`ns:pkg/iface`) change
     K.PACKAGE_VERSION_CHANGED: _NOTE,  # semver-compatible: runtimes match `@1.0.0` with `@1.1.0`
     K.PACKAGE_VERSION_INCOMPATIBLE: _CHANGED,

@@ -14,7 +14,7 @@ K = WitKind
 #: What each kind is, in the words of a WIT author.
 MEANING: dict[WitKind, str] = {
     K.WIT_ADDED: "the contract names a WIT file for the first time",
-    K.WIT_REMOVED: "the contract no longer names a WIT file",
+    K.WIT_REMOVED: "the contract no longer names a WIT file (nothing is built against no interface)",
     K.PACKAGE_RENAMED: "`package a:b` → `package a:c`",
     K.PACKAGE_VERSION_CHANGED: "`@1.0.0` → `@1.1.0`: same major (0.x: same minor), runtimes match them",
     K.PACKAGE_VERSION_INCOMPATIBLE: "`@1.2.0` → `@2.0.0`, `@0.1.0` → `@0.2.0`, or a version added or dropped",
