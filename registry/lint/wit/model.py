@@ -17,6 +17,7 @@ from typing import Any
 #: ``("fixed-list", Ty, n)``, ``("own"|"borrow", "iface.resource")``, ``("future"|"stream", Ty|None)``).
 Ty = Any
 NOMINAL = ("record", "variant", "enum", "flags", "resource")
+_MAX_DEPTH = 100  # aliases and shapes followed from one use; deeper is refused, never guessed
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ class _Reader:
             return None
         if isinstance(ref, str):
             return ref
-        if depth > 200 or not isinstance(ref, int) or not 0 <= ref < len(self.types):
+        if depth > _MAX_DEPTH:
+            self.unknown.append(f"type nesting deeper than {_MAX_DEPTH} (aliases and shapes)")
+            return ("unknown", "depth")
+        if not isinstance(ref, int) or not 0 <= ref < len(self.types):
             self.unknown.append(f"type reference {ref!r}")
             return ("unknown", repr(ref))
         t = self.types[ref]
@@ -144,7 +148,10 @@ class _Reader:
             self.unknown.append(f"type kind {kind!r}")
             return ("unknown", repr(kind))
         ((head, body),) = kind.items()
-        d = depth + 1
+        return self.shape(head, body, depth + 1)
+
+    def shape(self, head: str, body: Any, d: int) -> Ty:
+        """An anonymous type (or an alias) as a shape: ``("list", Ty)``, ``("result", ok, err)``…"""
         if head == "type":
             return self.ty(body, d)
         if head in ("list", "option", "future", "stream"):
@@ -157,7 +164,8 @@ class _Reader:
             return ("tuple", tuple(self.ty(x, d) for x in body.get("types", [])))
         if head == "handle" and isinstance(body, dict) and len(body) == 1:
             ((how, res),) = body.items()
-            return (how, f"{self.owner(res)}.{self.types[res].get('name')}")
+            if isinstance(res, int) and 0 <= res < len(self.types):
+                return (how, f"{self.owner(res)}.{self.types[res].get('name')}")
         self.unknown.append(f"type kind {head!r}")
         return ("unknown", head)
 
