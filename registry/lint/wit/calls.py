@@ -67,6 +67,9 @@ def _mentions(ty: Ty, names: set[str]) -> bool:
 def _user(iface: Interface, qualified: str) -> Function | None:
     """A function whose signature uses ``qualified``, directly or through the interface's other types."""
     names = {qualified}
+    direct = _caller(iface, names)
+    if direct is not None:  # the common case: no need to follow the other types
+        return direct
     grew = True
     while grew:  # named types that hold the type, to a fixpoint (WIT types are not recursive)
         grew = False
@@ -77,6 +80,10 @@ def _user(iface: Interface, qualified: str) -> Function | None:
             ):
                 names.add(full)
                 grew = True
+    return _caller(iface, names)
+
+
+def _caller(iface: Interface, names: set[str]) -> Function | None:
     for f in iface.functions.values():
         if any(_mentions(ty, names) for _, ty in f.params) or _mentions(f.result, names):
             return f
