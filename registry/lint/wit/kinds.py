@@ -125,9 +125,11 @@ class WitKind(StrEnum):
 K = WitKind
 WIT_RULES: dict[WitKind, RoleRule] = {
     # Nothing is built against a version without an interface: components built against an
-    # older one keep its published WIT, and transitive modes still compare with it.
+    # older one keep its published WIT, and transitive modes still compare with it. Dropping
+    # the file adds nothing to use, so it needs no more than a patch (as the old publish body
+    # without `witPath` always did); adding one is an addition.
     K.WIT_ADDED: _FREE,
-    K.WIT_REMOVED: _FREE,
+    K.WIT_REMOVED: _NOTE,
     K.PACKAGE_RENAMED: _CHANGED,  # import names (`ns:pkg/iface`) change
     K.PACKAGE_VERSION_CHANGED: _NOTE,  # semver-compatible: runtimes match `@1.0.0` with `@1.1.0`
     K.PACKAGE_VERSION_INCOMPATIBLE: _CHANGED,
