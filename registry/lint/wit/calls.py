@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from registry.lint.modes import Mode
 from registry.lint.wit.change import CallWitness, WitChange
-from registry.lint.wit.diff import signature
+from registry.lint.wit.interfaces import signature
 from registry.lint.wit.model import Function, Interface, Ty, WitPackage
 
 
