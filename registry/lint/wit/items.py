@@ -6,6 +6,9 @@ Moving a stable item behind a feature, or stabilizing one, is a finding of its o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
 from registry.lint.kinds import Nature
 from registry.lint.wit.change import WitChange, wit_change
 from registry.lint.wit.kinds import WitKind
@@ -13,6 +16,7 @@ from registry.lint.wit.model import Stability
 from registry.lint.wit.types import Emit
 
 K = WitKind
+Item = TypeVar("Item")
 
 
 def emitter(flip: bool) -> Emit:
@@ -22,8 +26,17 @@ def emitter(flip: bool) -> Emit:
     return emit
 
 
-def members(old, new, path, word, kinds, compare, stab, emit: Emit) -> list[WitChange]:  # type: ignore[no-untyped-def]
-    """Items added, removed, or compared, with their ``@unstable`` gates."""
+def members(
+    old: Mapping[str, Item],
+    new: Mapping[str, Item],
+    path: str,
+    word: str,
+    kinds: tuple[WitKind, WitKind],
+    compare: Callable[[Item, Item, str], list[WitChange]],
+    stab: Callable[[Item], Stability],
+    emit: Emit,
+) -> list[WitChange]:
+    """Items added, removed (``kinds``), or compared, each with its ``@unstable`` gate."""
     added, removed = kinds
     out: list[WitChange] = []
     for name, item in old.items():
