@@ -43,6 +43,9 @@ class CheckCompatibility(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     jsonSchema: str | dict[str, Any] | bool | None = None
+    wit: str | None = Field(
+        default=None, description="the proposed WIT interface's text, judged against the published WIT"
+    )
     version: str | None = Field(default=None, max_length=128)
     # Exactly as documented: the enum is what the server accepts, in its spelling.
     mode: CompatibilityMode | None = Field(default=None, description="default: the contract's own mode")

@@ -17,8 +17,9 @@ from registry.errors import InvalidInput, ValidationFailed, VersionExists
 from registry.gate.policy import StorePolicy
 from registry.index.snapshot import ContractEntry, ContractVersionEntry
 from registry.lint import check, render_json, version_verdict
+from registry.lint.wit import WitFiles, with_wit
 from registry.model import ContractVersion
-from registry.validate import load_json, validate_json_schema
+from registry.validate import load_json, validate_json_schema, validate_wit
 
 
 def schema_text(value: Any) -> str:
@@ -75,8 +76,9 @@ def compatibility(
     mode: str | None,
     lint_policy: str | None,
     policy: StorePolicy,
+    wit: str | None = None,
 ) -> dict[str, Any]:
-    """The linter's verdict on ``schema`` as the next version of ``name`` (the first, if none)."""
+    """The linter's verdict on ``schema`` (and ``wit``, when sent) as the next version of ``name``."""
     published = list(contract.versions) if contract is not None else []
     m, p = policy.lint_settings(
         mode or (contract.compatibility if contract else None),
@@ -92,6 +94,10 @@ def compatibility(
     compared = _compared(lower, proposed, m.transitive, policy.semver_policy)
     history = [(v.version, json.loads(v.schema_text)) for v in compared]
     report = check(history, schema, mode=m, policy=p)
+    if wit is not None:
+        report = with_wit(
+            report, [(v.version, published_wit(v)) for v in compared], _read_wit(wit, published, policy)
+        )
     base = lower[-1].version if lower else None
     verdict = version_verdict(base, version, report) if version is not None else None
     body: dict[str, Any] = {"name": name, "against": [v.version for v in compared]}
@@ -102,3 +108,23 @@ def compatibility(
         version_verdict(base, base, report).needed_version if base is not None else (version or "1.0.0")
     )
     return body
+
+
+def published_wit(v: ContractVersionEntry) -> WitFiles:
+    """A published version's WIT file (name → text), as the linter compares it; None without one."""
+    return {v.wit_path.rsplit("/", 1)[-1]: v.wit_text or ""} if v.wit_path else None
+
+
+def _read_wit(text: str, published: list[ContractVersionEntry], policy: StorePolicy) -> WitFiles:
+    """The proposed WIT under the latest version's file name, or the problems the gate would refuse."""
+    named = [v.wit_path for v in published if v.wit_path]
+    name = named[-1].rsplit("/", 1)[-1] if named else "interface.wit"
+    if len(text.encode()) > policy.limits.max_file_bytes:
+        raise InvalidInput(
+            f"wit is larger than {policy.limits.max_file_bytes} bytes", hint="the store's file limit applies"
+        )
+    problems = [p for p in validate_wit({name: text}) if p.severity == "error"]
+    if problems:
+        found = "; ".join(p.render() for p in problems[:10])
+        raise ValidationFailed(problems, message=f"wit is not a valid WIT package: {found}")
+    return {name: text}

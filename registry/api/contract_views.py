@@ -12,11 +12,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from registry.api.compatibility import published_wit
 from registry.errors import NotFound
 from registry.gate.policy import StorePolicy
 from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.lint import CompatReport, check, render_changelog
 from registry.lint.rule_changes import diff_rules, with_rule_changes
+from registry.lint.wit import with_wit
 
 
 def rfc3339(when: datetime) -> str:
@@ -120,7 +122,7 @@ def by_commit(snapshot: IndexSnapshot, name: str, commit: str) -> ContractVersio
 def changelog(contract: ContractEntry, policy: StorePolicy) -> str:
     """Markdown: every version newest first, with the changes from the one before it.
 
-    The same rendering as ``registry changelog``, from the index's copies of the schemas.
+    The same rendering as ``registry changelog``, from the index's copies of the schemas and WIT.
     """
     mode, lint_policy = policy.lint_settings(contract.compatibility, contract.policy)
     schemas = [json.loads(v.schema_text) for v in contract.versions]
@@ -132,5 +134,6 @@ def changelog(contract: ContractEntry, policy: StorePolicy) -> str:
         prev = contract.versions[i - 1]
         report = check([(prev.version, schemas[i - 1])], schemas[i], mode=mode, policy=lint_policy)
         report = with_rule_changes(report, diff_rules(prev.rules, v.rules), mode)
+        report = with_wit(report, [(prev.version, published_wit(prev))], published_wit(v))
         entries.append((v.version, prev.version, report))
     return render_changelog(list(reversed(entries)), title=f"Changelog: {contract.name}")

@@ -259,6 +259,7 @@ def check_compatibility(
         mode=item.mode,
         lint_policy=item.policy,
         policy=policy,
+        wit=item.wit,
     )
     return Response(encode_json(body), 200, {"Cache-Control": "no-store"}, media_type="application/json")
 

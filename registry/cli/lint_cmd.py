@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from registry.cli.lint_wit import read_contract_dir, read_wit
 from registry.errors import InvalidInput, InvalidName, ValidationFailed
 from registry.lint import (
     Mode,
@@ -26,6 +27,7 @@ from registry.lint import (
     version_verdict,
 )
 from registry.lint.rule_changes import diff_rules, with_rule_changes
+from registry.lint.wit import with_wit
 from registry.model import ContractVersion, Limits
 from registry.validate import load_json, load_yaml, validate_json_schema
 from registry.validate.contract import validate_contract_meta
@@ -34,18 +36,21 @@ FORMATS = ("text", "json", "markdown", "github")
 
 
 def register(subparsers: Any) -> None:
-    lint = subparsers.add_parser("lint", help="check JSON Schema compatibility")
+    lint = subparsers.add_parser("lint", help="check JSON Schema and WIT compatibility")
     sub = lint.add_subparsers(dest="lint_command", metavar="SUBCOMMAND", required=True)
     compare = sub.add_parser(
         "compare",
         help="compare a proposed schema with the current one",
-        description="List the changes between two JSON Schemas and check compatibility and version bump.",
+        description="List the changes between two JSON Schemas, WIT interfaces or contract directories "
+        "and check compatibility and version bump.",
     )
-    compare.add_argument("--current", required=True, help="the published schema (JSON file)")
-    compare.add_argument("--proposed", required=True, help="the proposed schema (JSON file)")
+    compare.add_argument("--current", help="the published schema (JSON file) or contract directory")
+    compare.add_argument("--proposed", help="the proposed schema (JSON file) or contract directory")
+    compare.add_argument("--current-wit", help="the published WIT interface (.wit file or directory)")
+    compare.add_argument("--proposed-wit", help="the proposed WIT interface (.wit file or directory)")
     compare.add_argument("--current-version", help="version of the published schema, e.g. 1.0.0")
     compare.add_argument("--proposed-version", help="version the proposed schema would get")
-    compare.add_argument("--mode", default=Mode.BACKWARD.value, help="compatibility mode (default BACKWARD)")
+    compare.add_argument("--mode", help="compatibility mode (default: the contract's, else BACKWARD)")
     compare.add_argument("--policy", default=Policy.LENIENT.value, help="lenient (default) or strict")
     compare.add_argument("--format", default="text", choices=FORMATS, help="output format (default text)")
     compare.add_argument(
@@ -116,15 +121,40 @@ def _version(text: str | None) -> str | None:
         raise InvalidInput(exc.message, hint=exc.hint) from None
 
 
+def _pair(current: str | None, proposed: str | None, flags: str) -> bool:
+    if (current is None) != (proposed is None):
+        raise InvalidInput(f"{flags} go together", hint=f"give both {flags}, or neither")
+    return current is not None
+
+
 def run(args: argparse.Namespace) -> int:
-    mode, policy = Mode.parse(args.mode), Policy.parse(args.policy)
-    current, proposed = _load(args.current), _load(args.proposed)
-    old_version, new_version = _version(args.current_version), _version(args.proposed_version)
+    schemas = _pair(args.current, args.proposed, "--current and --proposed")
+    wits = _pair(args.current_wit, args.proposed_wit, "--current-wit and --proposed-wit")
+    if not (schemas or wits):
+        raise InvalidInput(
+            "nothing to compare", hint="give --current and --proposed, or --current-wit and --proposed-wit"
+        )
+    old_wit, new_wit = read_wit(args.current_wit), read_wit(args.proposed_wit)
+    mode_text, versions = args.mode, (args.current_version, args.proposed_version)
+    current: Any = True  # no schema given: compare the WIT alone
+    proposed: Any = True
+    if schemas and Path(args.current).is_dir() and Path(args.proposed).is_dir():
+        old_dir, new_dir = read_contract_dir(args.current), read_contract_dir(args.proposed)
+        current, proposed = _load(old_dir.schema_path), _load(new_dir.schema_path)
+        old_wit, new_wit = (old_wit, new_wit) if wits else (old_dir.wit, new_dir.wit)
+        mode_text = mode_text or new_dir.compatibility
+        if versions == (None, None):
+            versions = (old_dir.version, new_dir.version)
+    elif schemas:
+        current, proposed = _load(args.current), _load(args.proposed)
+    mode, policy = Mode.parse(mode_text or Mode.BACKWARD), Policy.parse(args.policy)
+    old_version, new_version = _version(versions[0]), _version(versions[1])
     if old_version is not None and new_version is None:
         raise InvalidInput(
             "--current-version needs --proposed-version", hint="give both versions, or neither"
         )
     report = check([(old_version or "current", current)], proposed, mode=mode, policy=policy)
+    report = with_wit(report, [(old_version or "current", old_wit)], new_wit)
     if args.current_contract or args.proposed_contract:
         rules = diff_rules(_rules(args.current_contract), _rules(args.proposed_contract))
         report = with_rule_changes(report, rules, mode)
@@ -134,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(render_markdown(report, verdict))
     elif args.format == "github":
-        sys.stdout.write(render_github(report, verdict, file=args.proposed))
+        sys.stdout.write(render_github(report, verdict, file=args.proposed or args.proposed_wit))
     else:
         sys.stdout.write(render_text(report, verdict))
     ok = verdict.ok if verdict is not None else report.compatible

@@ -15,6 +15,7 @@ from registry.git.store import Snapshot, Store
 from registry.lint import Bump, Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
 from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.semver_policy import bump_between
+from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import ContractVersion
 from registry.problems import Code, Problem
 from registry.validate import ContractDoc, external_refs, read_contract
@@ -87,7 +88,7 @@ def judge_contract(ctx: Context, name: str) -> None:
         same = by_version[version]
         if same.digest != digest or _files_differ(ctx, name, same.commit, doc):
             # Say which version the edit needs: its changes against the published content.
-            report = _check(ctx, name, by_version, [version], doc.schema, mode, lint_policy)
+            report = _check(ctx, name, by_version, [version], doc, mode, lint_policy)
             top = max(v for v in by_version if _line(v) == _line(version))
             needed = version_verdict(top.text, version.text, report).needed_version if report else None
             ctx.problem(
@@ -118,7 +119,7 @@ def judge_contract(ctx: Context, name: str) -> None:
         # With the semver policy, transitive checks stop at the release line: a major bump starts afresh.
         line = [v for v in lower if _line(v) == _line(version)] if ctx.policy.semver_policy else lower
         compared = sorted(set(line) | set(lower[-1:]))
-    report = _check(ctx, name, by_version, compared, doc.schema, mode, lint_policy)
+    report = _check(ctx, name, by_version, compared, doc, mode, lint_policy)
     migrations: tuple[MigrationResult, ...] = ()
     if report is not None and base is not None:
         report, migrations = _rules_against(ctx, doc, by_version[base].commit, report, mode, base)
@@ -199,22 +200,29 @@ def _check(
     name: str,
     by_version: dict[ContractVersion, Any],
     versions: list[ContractVersion],
-    schema: Any,
+    doc: Any,
     mode: Mode,
     lint_policy: Policy,
 ) -> CompatReport | None:
-    """The linter's report against ``versions`` (oldest first); None for a first version."""
+    """The linter's report, schema and WIT, against ``versions`` (oldest first); None for a first version."""
     if not versions:
         return None
     history = [(v.text, _published_schema(ctx.store, name, by_version[v].commit)) for v in versions]
     try:
-        return check(history, schema, mode=mode, policy=lint_policy)
+        report = check(history, doc.schema, mode=mode, policy=lint_policy)
+        wit = [(v.text, _published_wit(ctx.store, name, by_version[v].commit)) for v in versions]
+        mine: WitFiles = {doc.wit: doc.wit_text or ""} if doc.wit else None
+        return with_wit(report, wit, mine)
     except LimitExceeded as exc:
         # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
         where = f"contracts/{name}/schema.json"
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
         ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
         return None
+
+
+def _published_wit(store: Store, name: str, commit: pygit2.Oid) -> WitFiles:
+    return wit_files(store.snapshot(commit).files(f"contracts/{name}"))
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:

@@ -11,6 +11,7 @@ from registry.gate.published import contract_versions
 from registry.git.store import Store
 from registry.lint import CompatReport, check, render_changelog
 from registry.lint.rule_changes import diff_rules, with_rule_changes
+from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import contract_name
 from registry.validate import load_yaml
 
@@ -24,12 +25,14 @@ def contract_changelog(store: Store, name: str) -> str:
     policy = policy_at(store, store.head())
     schemas: list[Any] = []
     rules: list[Any] = []
+    wits: list[WitFiles] = []
     for p in published:
         snap = store.snapshot(p.commit)
         text = snap.read(f"contracts/{name}/schema.json")
         schemas.append(json.loads(text) if text else {})
         version_meta = load_yaml(snap.read(f"contracts/{name}/contract.yaml") or b"", limits=policy.limits)
         rules.append(version_meta.get("rules") if isinstance(version_meta, dict) else None)
+        wits.append(wit_files(store.snapshot(p.commit).files(f"contracts/{name}")))
     meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
     meta = load_yaml(meta_text, limits=policy.limits) or {}
     mode, lint_policy = policy.lint_settings(meta.get("compatibility"), meta.get("policy"))
@@ -41,5 +44,6 @@ def contract_changelog(store: Store, name: str) -> str:
             prev = published[i - 1]
             report = check([(prev.version, schemas[i - 1])], schemas[i], mode=mode, policy=lint_policy)
             report = with_rule_changes(report, diff_rules(rules[i - 1], rules[i]), mode)
+            report = with_wit(report, [(prev.version, wits[i - 1])], wits[i])
             entries.append((p.version, prev.version, report))
     return render_changelog(list(reversed(entries)), title=f"Changelog: {name}")
