@@ -27,9 +27,12 @@ MAX_QUERY = 256
 
 @dataclass(frozen=True)
 class Page:
+    """A page to render; with a ``cache_key``, the same for every caller allowed to see it."""
+
     template: str
     title: str
     context: dict[str, Any]
+    cache_key: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,18 +60,22 @@ def contract_list(site: Site, principal: Principal, q: str | None) -> Page:
     snapshot = site.snapshot()
     policy = site.policy(snapshot)
     words = q.casefold().split()
+    modes: dict[str | None, str] = {}
     rows = []
     for name in sorted(snapshot.contracts):
         contract = snapshot.contracts[name]
         if contract.versions and (not words or _matches(contract, words)):
             latest = contract.latest
-            mode, _ = policy.lint_settings(contract.compatibility, contract.policy)
+            if contract.compatibility not in modes:
+                modes[contract.compatibility] = str(policy.lint_settings(contract.compatibility, None)[0])
             rows.append(
-                Row(name, latest.version, latest.description, contract.deprecated, contract.sunset, str(mode),
-                    len(contract.versions))
+                Row(name, latest.version, latest.description, contract.deprecated, contract.sunset,
+                    modes[contract.compatibility], len(contract.versions))
             )  # fmt: skip
     total = sum(1 for c in snapshot.contracts.values() if c.versions)
-    return Page("contracts.html", "Contracts", {"rows": rows, "q": q, "total": total, "url": url})
+    # The whole list is the same for every reader until the index changes: rendered once.
+    key = None if q else ("contracts.html", snapshot.head, snapshot.built_at)
+    return Page("contracts.html", "Contracts", {"rows": rows, "q": q, "total": total, "url": url}, key)
 
 
 def _history(site: Site, contract: ContractEntry, policy_key: tuple[str, str]) -> list[dict[str, Any]]:

@@ -48,7 +48,11 @@ async def _fragment(request: Request, build: Build) -> Response:
         status = status_of(exc, Family.CAPSULES)
         body = render("error.html", status=status, error=exc, url=url)
         return html(body, status=status, accept_encoding=encoding)
-    body = render(page.template, title=page.title, principal=principal, **page.context)
+
+    def rendered() -> str:
+        return render(page.template, title=page.title, **page.context)
+
+    body = rendered() if page.cache_key is None else site.kept(page.cache_key, rendered)
     return html(body, accept_encoding=encoding)
 
 

@@ -3,6 +3,7 @@ keeping between requests (the store policy per head, verifications, changelogs).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,9 +23,17 @@ from registry.ui.verification import Verifications
 MAX_CHANGELOGS = 256
 
 
+_PLAIN = re.compile(r"^[A-Za-z0-9._-]*$")
+
+
+def _part(text: str) -> str:
+    # Contract names and versions need no escaping: skip quote() for them, a list calls this often.
+    return text if _PLAIN.match(text) and text not in (".", "..") else quote(text, safe="")
+
+
 def url(*parts: str, **query: str) -> str:
     """A UI path with each part escaped: ``url("contracts", name)`` → ``/ui/contracts/<name>``."""
-    path = "/ui/" + "/".join(quote(p, safe="") for p in parts)
+    path = "/ui/" + "/".join(_part(p) for p in parts)
     pairs = [f"{quote(k)}={quote(v, safe='')}" for k, v in query.items() if v is not None]
     return path + ("?" + "&".join(pairs) if pairs else "")
 
