@@ -25,6 +25,8 @@ from ui.conftest import (
 
 pytestmark = pytest.mark.git
 
+#: True once the UI has put content newer than ``b`` on the page (a new document starts with none).
+READY_SINCE = "b => { const r = document.documentElement.dataset.uiReady; return !!r && r !== b }"
 DESKTOP = {"width": 1200, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
@@ -37,6 +39,8 @@ class Tab:
         self.base = base
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
 
@@ -45,9 +49,7 @@ class Tab:
 
     def settle(self, before: str) -> None:
         """Wait until the UI has rendered content newer than ``before``."""
-        self.page.wait_for_function(
-            "b => (document.documentElement.getAttribute('data-ui-ready') || '') !== b", arg=before
-        )
+        self.page.wait_for_function(READY_SINCE, arg=before)
 
     def open(self, path: str, token: str | None = None) -> None:
         before = self.ready()
@@ -143,6 +145,8 @@ def test_search_finds_a_contract_and_its_page_shows_its_history(tab: Tab, shots:
     assert href is not None and href.startswith("#s-")
     assert tab.page.locator(f"pre.schema [id='{href[1:]}']").count() == 1
     tab.shot(shots, "contract.png")
+    # Nothing came from anywhere but the registry itself.
+    assert tab.requests and all(u.startswith(tab.base + "/ui/") for u in tab.requests)
 
 
 def test_comparing_two_versions_shows_the_break_with_its_example(tab: Tab, shots: Path) -> None:
