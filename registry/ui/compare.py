@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.index.snapshot import ContractVersionEntry
-from registry.lint import Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
+from registry.lint import (
+    Change,
+    CompatReport,
+    Mode,
+    Policy,
+    VersionVerdict,
+    check,
+    required_bump,
+    version_verdict,
+)
 from registry.ui.schema_html import pretty
 
 #: Unchanged lines kept around each change; longer unchanged runs are folded.
@@ -30,6 +39,7 @@ class Finding:
     breaking: bool
     example: str | None  # the witness instance as JSON, when one was found
     example_text: str  # what the witness shows, in words ("" when the change breaks nothing)
+    bump: str  # the version bump this change alone needs: major, minor or patch
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ def _finding(change: Change, mode: Mode) -> Finding:
         breaking=change.breaking(mode),
         example=example,
         example_text=change.witness_text,
+        bump=required_bump((change,), mode).label,
     )
 
 

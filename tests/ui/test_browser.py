@@ -158,6 +158,7 @@ def test_comparing_two_versions_shows_the_break_with_its_example(tab: Tab, shots
     breaking = tab.page.locator(".finding.breaking:has(pre.example)").first
     assert "/properties/runId" in breaking.locator("code.pointer").inner_text()
     assert breaking.locator("code.kind").inner_text() == "pattern_removed"
+    assert breaking.locator(".bump").inner_text() == "needs a major bump"
     example = breaking.locator("pre.example").inner_text()
     assert '"runId": 0' in example  # a number is now a valid runId, which version 1.1.0 rejects
     assert "now valid and the old schema rejects it" in breaking.inner_text()

@@ -30,6 +30,7 @@ def test_a_break_comes_with_its_kind_pointer_example_and_bump() -> None:
     c = compare(entry("1.0.0", OLD), entry("1.1.0", NEW), Mode.BACKWARD, Policy.LENIENT)
     (finding,) = [f for f in c.findings if f.breaking]
     assert finding.kind == "type_changed" and finding.pointer == "/properties/age/type"
+    assert finding.bump == "major"
     assert finding.example is not None and json.loads(finding.example) == {"age": 0}
     assert c.report.required_bump.label == "major"
     assert c.verdict is not None and not c.verdict.ok and "2.0.0" in c.verdict.reason
@@ -58,3 +59,12 @@ def test_an_insertion_and_a_deletion_leave_the_other_side_empty() -> None:
     assert rows[-1].tag == "insert" and rows[-1].left is None and rows[-1].right == "c"
     rows = side_by_side("a\nb\nc\n", "a\nc\n")
     assert next(r for r in rows if r.tag == "delete").right is None
+
+
+def test_each_finding_says_the_bump_it_needs_alone() -> None:
+    described = {**OLD, "description": "a person"}
+    widened = {**OLD, "properties": {"age": {"type": "integer"}, "name": {"type": "string"}}}
+    c = compare(entry("1.0.0", OLD), entry("1.0.1", described), Mode.BACKWARD, Policy.LENIENT)
+    assert [f.bump for f in c.findings] == ["patch"]
+    c = compare(entry("1.0.0", OLD), entry("1.1.0", widened), Mode.BACKWARD, Policy.LENIENT)
+    assert [f.bump for f in c.findings] == ["minor"]
