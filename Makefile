@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   ?= .demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,otel]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# The UI's tests drive Debian's Chromium (Playwright never downloads a browser here).
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check registry tests bench hooks/pre-receive hooks/post-receive
 	$(BIN)/python -m pytest
 
@@ -24,7 +28,7 @@ lint: $(STAMP)
 demo: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" DEMO_SERVE=$${DEMO_SERVE:-1} bash scripts/demo.sh $(DEMO)
 
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

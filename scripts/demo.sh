@@ -77,6 +77,10 @@ Then list the contracts, get a version, and get its raw schema:
   curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts
   curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts/ritual.started/1.1.0
   curl -s -H 'Authorization: Bearer $TOKEN' $API/registry/contracts/ritual.started/1.1.0/schema
+
+The web UI (the token after # stays in your browser; it is never sent in a URL):
+
+  $API/ui/#token=$TOKEN
 EOF
 
 step "done: the store is $DEMO/store.git, a clone is $DEMO/work"
@@ -84,5 +88,6 @@ step "done: the store is $DEMO/store.git, a clone is $DEMO/work"
 # `make demo` serves the store in the foreground (DEMO_SERVE=1); run alone, the script only prints.
 if [ "${DEMO_SERVE:-0}" = 1 ]; then
     step "serving the demo store on $API (Ctrl-C stops it); the token and curl lines above work now"
+    echo "web UI: $API/ui/#token=$TOKEN"
     JWT_SECRET=$(cat "$DEMO/jwt-secret") exec registry serve --store "$DEMO/store.git" --port "${DEMO_PORT:-8080}"
 fi

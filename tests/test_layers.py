@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "registry"
 DOMAIN = ("git", "trust", "validate", "lint", "gate", "write", "review", "audit", "index")
 DOORS = ("registry.hooks", "registry.cli", "registry.api", "registry.auth", "registry.ops", "registry.events")
+DOORS = (*DOORS, "registry.ui")
 
 
 def imported(path: Path) -> set[str]:

@@ -15,6 +15,7 @@ from registry.api.body_limit import BodyLimit
 from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.ops import install_operations
+from registry.ui import install_ui
 
 DESCRIPTION = """A GitOps registry of contracts (JSON Schemas) and capsules, served from a signed git store.
 
@@ -45,6 +46,7 @@ def create_app(config: ApiConfig) -> FastAPI:
 
     app.mount("/ccompat", ccompat_app(config))
     docs_pages.install(app, title=app.title)
+    install_ui(app)  # the web UI for people, at /ui/
     app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
     fastpath.install(app)  # version GETs answered before routing; inside the telemetry below
     install_operations(app, config)  # probes, /metrics; request ids, logs, metrics and spans

@@ -17,6 +17,7 @@ from typing import Any
 from registry.cli.lint_wit import read_contract_dir, read_wit
 from registry.errors import InvalidInput, InvalidName, ValidationFailed
 from registry.lint import (
+    Change,
     Mode,
     Policy,
     check,
@@ -112,6 +113,16 @@ def _rules(path: str | None) -> Any:
     return doc.get("rules")
 
 
+def _rule_changes(args: argparse.Namespace) -> list[Change]:
+    """The data-contract rule changes: between the contract files given, or the two directories'."""
+    old, new = args.current_contract, args.proposed_contract
+    if old is None and new is None and args.current and Path(args.current).is_dir():
+        old, new = str(Path(args.current) / "contract.yaml"), str(Path(args.proposed) / "contract.yaml")
+    if old is None and new is None:
+        return []
+    return diff_rules(_rules(old), _rules(new))
+
+
 def _version(text: str | None) -> str | None:
     if text is None:
         return None
@@ -155,9 +166,7 @@ def run(args: argparse.Namespace) -> int:
         )
     report = check([(old_version or "current", current)], proposed, mode=mode, policy=policy)
     report = with_wit(report, [(old_version or "current", old_wit)], new_wit)
-    if args.current_contract or args.proposed_contract:
-        rules = diff_rules(_rules(args.current_contract), _rules(args.proposed_contract))
-        report = with_rule_changes(report, rules, mode)
+    report = with_rule_changes(report, _rule_changes(args), mode)
     verdict = version_verdict(old_version, new_version, report) if new_version is not None else None
     if args.format == "json":
         sys.stdout.write(json.dumps(render_json(report, verdict), indent=2, ensure_ascii=False) + "\n")

@@ -196,6 +196,7 @@ def test_the_demo_prints_a_serve_command_a_token_and_curl_lines_that_work_as_pri
     command = next(line.strip() for line in lines if line.strip().startswith("JWT_SECRET="))
     curls = [line.strip() for line in lines if line.strip().startswith("curl ")]
     assert len(curls) == 3
+    ui_page, ui_token = next(line.strip() for line in lines if "/ui/#token=" in line).split("#token=")
     # The command runs as printed, in a shell of its own session: stopped by that group's id.
     proc = subprocess.Popen(
         ["bash", "-c", command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -204,6 +205,10 @@ def test_the_demo_prints_a_serve_command_a_token_and_curl_lines_that_work_as_pri
     try:
         assert proc.stdout is not None and "serving" in proc.stdout.readline()
         answers = [subprocess.run(["bash", "-c", c], capture_output=True, text=True) for c in curls]
+        ui = [
+            httpx.get(ui_page),
+            httpx.get(ui_page + "f/contracts", headers={"Authorization": f"Bearer {ui_token}"}),
+        ]
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -212,3 +217,4 @@ def test_the_demo_prints_a_serve_command_a_token_and_curl_lines_that_work_as_pri
     assert "ritual.started" in {c["name"] for c in contracts["contracts"]}
     assert version["version"] == "1.1.0"
     assert json.loads(version["jsonSchema"]) == schema
+    assert [r.status_code for r in ui] == [200, 200] and "ritual.started" in ui[1].text
