@@ -17,15 +17,35 @@ from registry.api.ccompat import subjects
 from registry.api.ccompat.errors import OPERATION_TIMEOUT, CcompatError
 from registry.api.config import ApiConfig
 from registry.api.door import Door
-from registry.auth.principal import Principal
+from registry.auth.principal import ADMIN, Principal
 from registry.errors import VersionExists, VersionNotIncreasing
 from registry.gate.policy import StorePolicy, policy_at
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
 from registry.index.snapshot import ContractEntry, IndexSnapshot
 from registry.model import contract_name
+from registry.ops.doors import observe_publish
+from registry.write.lifecycle import Deleted, set_deleted
 from registry.write.publish import ContractInput, publish_contract
 
 MAX_VERSION = 2**31 - 1
+PERMANENT_REFUSED = (
+    "permanent deletes are refused: the store's git history is the audit trail, and every "
+    "published version stays readable by its schema id for the consumers holding it; a soft "
+    "delete (without permanent=true) hides it from lists and latest, and registering it again "
+    "restores it"
+)
+
+
+def live(snapshot: IndexSnapshot, versions: tuple[NumberedVersion, ...]) -> tuple[NumberedVersion, ...]:
+    """``versions`` without the soft-deleted ones (``deleted`` in their ``contract.yaml``)."""
+    if not versions:
+        return versions
+    entry = snapshot.contracts.get(versions[0].subject)
+    if entry is None or not (entry.deleted or entry.deleted_versions):
+        return versions
+    return tuple(n for n in versions if not entry.is_deleted(n.entry.version))
+
+
 #: How many times a registration is planned again when another writer took its version.
 PUBLISH_ATTEMPTS = 3
 
@@ -50,17 +70,34 @@ class Ccompat:
         head = pygit2.Oid(hex=snapshot.head) if snapshot.head else None
         return policy_at(self.door.store(), head)
 
-    def subject(self, table: SchemaIdTable, name: str) -> tuple[NumberedVersion, ...]:
+    def subject(
+        self,
+        table: SchemaIdTable,
+        name: str,
+        snapshot: IndexSnapshot | None = None,
+        deleted: bool = False,
+    ) -> tuple[NumberedVersion, ...]:
+        """A subject's versions in publication order; with ``snapshot``, the soft-deleted ones
+        only when ``deleted`` is asked (Confluent's ``?deleted=true``)."""
         versions = table.subject(name)
+        if snapshot is not None and not deleted:
+            versions = live(snapshot, versions)
         if not versions:
             raise CcompatError.subject_not_found(name)
         return versions
 
-    def version(self, table: SchemaIdTable, name: str, text: str) -> NumberedVersion:
+    def version(
+        self,
+        table: SchemaIdTable,
+        name: str,
+        text: str,
+        snapshot: IndexSnapshot | None = None,
+        deleted: bool = False,
+    ) -> NumberedVersion:
         """A subject's version by number, or ``latest`` (``-1``): its highest SemVer version,
         what the rest of the API calls latest (a maintenance release of an older line is a
         later subject version, yet not the latest)."""
-        versions = self.subject(table, name)
+        versions = self.subject(table, name, snapshot, deleted)
         if text in ("latest", "-1"):
             return max(versions, key=lambda n: n.entry.order)
         try:
@@ -69,9 +106,45 @@ class Ccompat:
             raise CcompatError.invalid_version(text) from None
         if not 1 <= number <= MAX_VERSION:
             raise CcompatError.invalid_version(text)
-        if number > len(versions):
+        found = next((n for n in versions if n.subject_version == number), None)
+        if found is None:
             raise CcompatError.version_not_found(name, number)
-        return versions[number - 1]
+        return found
+
+    def delete(self, principal: Principal, name: str, version: str | None, permanent: bool) -> list[int]:
+        """Soft-delete a subject (``version`` None) or one version: a signed commit marking it
+        ``deleted`` in ``contract.yaml``. Returns the subject versions it deleted."""
+        principal.require_role(ADMIN)
+        if permanent:
+            raise CcompatError.not_permitted(PERMANENT_REFUSED)
+        snapshot, table = self.view()
+        change: Deleted
+        if version is None:
+            gone = list(self.subject(table, name, snapshot))
+            change = True
+        else:
+            gone = [self.version(table, name, version, snapshot)]
+            change = (gone[0].entry.version,)
+        if self.read_only:
+            raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
+        self._mark(principal, name, change, restore=False)
+        return [n.subject_version for n in gone]
+
+    def _mark(self, principal: Principal, name: str, change: Deleted, *, restore: bool) -> None:
+        """One signed commit that soft-deletes or restores; returns once the index holds it."""
+        writer = self.door.writer(principal)
+        with observe_publish("http"):
+            result = set_deleted(
+                self.door.store(),
+                name,
+                change,
+                restore=restore,
+                writer=writer,
+                door="http",
+                on_landed=self.config.index.landed,
+            )
+        if result is not None:
+            self.door.settle(result.commit)
 
     def schema(self, table: SchemaIdTable, text: str) -> NumberedVersion:
         try:
@@ -91,11 +164,18 @@ class Ccompat:
             raise CcompatError.not_permitted("schema ids follow the store's history; they cannot be chosen")
         for attempt in range(PUBLISH_ATTEMPTS):
             found = subjects.same_schema(table.subject(name), proposal)
+            entry = snapshot.contracts.get(name)
+            if found is not None and entry is not None and entry.is_deleted(found.entry.version):
+                # Registering a soft-deleted schema again restores it, as Confluent's clients expect.
+                if self.read_only:
+                    raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
+                self._mark(principal, name, True if entry.deleted else (found.entry.version,), restore=True)
+                snapshot, table = self.view()
+                return table.version(name, found.entry.version) or found
             if found is not None:
                 return found
             if self.read_only:
                 raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
-            entry = snapshot.contracts.get(name)
             if entry is None:
                 contract_name(name)  # a new subject must be a valid contract name (42208)
             plan = subjects.plan(entry, proposal, policy)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from registry.api.ccompat.errors import CcompatError
+from registry.api.ccompat.errors import INVALID_SCHEMA, CcompatError
 from registry.errors import RegistryError
 from registry.gate.policy import StorePolicy
 from registry.index.schema_ids import NumberedVersion
@@ -32,6 +32,8 @@ from registry.model import ContractVersion
 from registry.validate import load_json, validate_json_schema
 
 SCHEMA_TYPE = "JSON"
+#: What Confluent's API reads a request without ``schemaType`` as.
+DEFAULT_TYPE = "AVRO"
 FIRST_VERSION = "1.0.0"
 
 
@@ -62,10 +64,14 @@ def read_proposal(body: Any, policy: StorePolicy) -> Proposal:
     """The schema of a register, lookup or compatibility request, or 42201 saying what is wrong."""
     if not isinstance(body, dict):
         raise CcompatError.invalid_schema('the request body must be a JSON object: {"schema": "…"}')
-    kind = body.get("schemaType")
-    if kind is not None and (not isinstance(kind, str) or kind.upper() != SCHEMA_TYPE):
-        raise CcompatError.invalid_schema(
-            f"schemaType {kind!r} is not served here: this registry holds JSON Schemas (schemaType JSON)"
+    # Confluent reads a missing schemaType as AVRO; so does this door, and refuses it by name.
+    kind = body.get("schemaType", DEFAULT_TYPE)
+    if not isinstance(kind, str) or kind.upper() != SCHEMA_TYPE:
+        shown = str(kind)[:40] if kind is not None else "AVRO"
+        raise CcompatError(
+            422,
+            INVALID_SCHEMA,
+            f'Only JSON Schema is served (schemaType {shown}): send "schemaType": "JSON" with a JSON Schema',
         )
     if body.get("references"):
         raise CcompatError.invalid_schema(

@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from registry.api.ccompat.errors import MEDIA_TYPE
 from registry.api.ccompat.subjects import SCHEMA_TYPE
 from registry.index.schema_ids import NumberedVersion
 from registry.lint import CompatReport
+
+
+class ErrorBody(BaseModel):
+    """A refusal, as Confluent's clients read it."""
+
+    error_code: int
+    message: str
 
 
 def metadata(numbered: NumberedVersion) -> dict[str, Any]:
