@@ -255,7 +255,7 @@ def _contract_changed(
     was, now = _deleted_of(before), _deleted_of(state)
     if now - was:
         events.append(_deletion(EventType.CONTRACT_DELETED, entry, now, head, history, source))
-    if was - now:
+    if was - now and WHOLE not in now:  # versions folded into a whole-contract delete are not restored
         events.append(_deletion(EventType.CONTRACT_RESTORED, entry, was - now, head, history, source))
     return events
 

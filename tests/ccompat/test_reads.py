@@ -93,6 +93,38 @@ def test_schema_ids_name_one_version_of_one_subject(client: TestClient) -> None:
 
 def test_only_json_schemas_are_served(client: TestClient) -> None:
     assert get(client, "/schemas/types") == ["JSON"]
+    # Without schemaType, Confluent reads Avro: refused by name, not by a metaschema error.
+    for body, kind in (
+        ({"schema": '{"type": "record"}'}, "AVRO"),
+        ({"schema": "{}", "schemaType": "PROTOBUF"}, "PROTOBUF"),
+    ):
+        message = refused(client, "POST", "/subjects/ritual.started", 422, 42201, json=body)
+        assert message.startswith(f"Only JSON Schema is served (schemaType {kind})"), message
+
+
+def test_the_whole_read_surface_answers(client: TestClient) -> None:
+    assert get(client, "/contexts") == ["."]
+    every = get(client, "/schemas")
+    assert [(s["id"], s["subject"], s["version"]) for s in every] == [  # type: ignore[index, union-attr]
+        (1, "approval.granted", 1),
+        (2, "graph.commit.created", 1),
+        (3, "ritual.started", 1),
+    ]
+    assert [s["id"] for s in get(client, "/schemas", params={"subjectPrefix": "ritual"})] == [3]  # type: ignore[index, union-attr]
+    assert [s["id"] for s in get(client, "/schemas", params={"offset": 1, "limit": 1})] == [2]  # type: ignore[index, union-attr]
+    assert len(get(client, "/schemas", params={"latestOnly": "true", "deleted": "true"})) == 3  # type: ignore[arg-type]
+    assert json.loads(client.get(PREFIX + "/subjects/ritual.started/versions/1/schema", headers=H).text)[
+        "title"
+    ]
+    assert get(client, "/config/ritual.started", params={"defaultToGlobal": "true"}) == {
+        "compatibilityLevel": "FULL"
+    }
+    found = client.post(
+        PREFIX + "/subjects/approval.granted?normalize=true&deleted=true",
+        headers=H,
+        json=proposal(client.get(PREFIX + "/schemas/ids/1/schema", headers=H).text),
+    )
+    assert (found.status_code, found.json()["id"]) == (200, 1)
 
 
 def test_lookup_finds_the_same_json_value_however_it_is_written(

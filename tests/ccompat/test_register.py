@@ -192,3 +192,16 @@ def test_a_version_published_meanwhile_is_planned_around(
     assert response.status_code == 200, response.text
     assert response.json()["metadata"]["properties"]["version"] == "1.2.0"
     assert response.json()["version"] == 3
+
+
+@pytest.mark.parametrize("field", ["metadata", "ruleSet"])
+def test_metadata_and_rules_are_refused_not_dropped(
+    client: TestClient, example_store: Store, field: str
+) -> None:
+    head = example_store.head()
+    schema = with_note(stored_schema(example_store, "ritual.started"))
+    body = proposal(schema, **{field: {"properties": {"owner": "ada"}}})
+    response = client.post(REGISTER.format("ritual.started"), headers=H, json=body)
+    assert (response.status_code, response.json()["error_code"]) == (422, 42201)
+    assert f"'{field}' is not stored yet" in response.json()["message"]
+    assert example_store.head() == head

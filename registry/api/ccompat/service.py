@@ -160,20 +160,12 @@ class Ccompat:
         snapshot, table = self.view()
         policy = self.policy(snapshot)
         proposal = subjects.read_proposal(body, policy)
-        if body.get("id") is not None:
-            raise CcompatError.not_permitted("schema ids follow the store's history; they cannot be chosen")
+        _refuse_unstored(body)
         for attempt in range(PUBLISH_ATTEMPTS):
             found = subjects.same_schema(table.subject(name), proposal)
             entry = snapshot.contracts.get(name)
-            if found is not None and entry is not None and entry.is_deleted(found.entry.version):
-                # Registering a soft-deleted schema again restores it, as Confluent's clients expect.
-                if self.read_only:
-                    raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
-                self._mark(principal, name, True if entry.deleted else (found.entry.version,), restore=True)
-                snapshot, table = self.view()
-                return table.version(name, found.entry.version) or found
             if found is not None:
-                return found
+                return self._restored(principal, entry, found)
             if self.read_only:
                 raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
             if entry is None:
@@ -199,6 +191,19 @@ class Ccompat:
             return published
         raise AssertionError("unreachable")
 
+    def _restored(
+        self, principal: Principal, entry: ContractEntry | None, found: NumberedVersion
+    ) -> NumberedVersion:
+        """``found``, restored first when it is soft-deleted: registering it again restores it,
+        as Confluent's clients expect."""
+        if entry is None or not entry.is_deleted(found.entry.version):
+            return found
+        if self.read_only:
+            raise CcompatError.not_permitted(f"Subject '{entry.name}' is in read-only mode")
+        self._mark(principal, entry.name, True if entry.deleted else (found.entry.version,), restore=True)
+        _snapshot, table = self.view()
+        return table.version(entry.name, found.entry.version) or found
+
     def _publish(self, principal: Principal, item: ContractInput) -> None:
         """One gated, signed publish as the caller; returns once the index holds it."""
         self.door.publish(
@@ -207,6 +212,18 @@ class Ccompat:
                 store, item, writer=writer, door="http", on_landed=self.config.index.landed
             ),
         )
+
+
+def _refuse_unstored(body: Any) -> None:
+    """Refuse what a registration may carry but the store cannot keep yet, never drop it."""
+    if body.get("id") is not None:
+        raise CcompatError.not_permitted("schema ids follow the store's history; they cannot be chosen")
+    for key in ("metadata", "ruleSet"):
+        if body.get(key):
+            raise CcompatError.invalid_schema(
+                f"'{key}' is not stored yet: a registration carrying it is refused rather than "
+                f"published without it; register the schema without '{key}'"
+            )
 
 
 def _contract_input(
