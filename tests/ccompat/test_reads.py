@@ -154,7 +154,7 @@ def test_the_vendor_media_type_is_accepted(client: TestClient, example_store: St
         {"schema": "{not json"},
         {"schema": json.dumps({"type": 5})},
         {"schema": "{}", "schemaType": "AVRO"},
-        {"schema": "{}", "references": [{"name": "x", "subject": "y", "version": 1}]},
+        {"schema": "{}", "schemaType": "JSON", "references": [{"name": "x", "subject": ""}]},
         {"schemaType": "JSON"},
         ["not", "an", "object"],
     ],

@@ -137,10 +137,10 @@ class CcompatFastPath:
         if found is None:
             try:
                 if route is SCHEMA_ROUTE:
-                    found = _finished(200, views.schema_body(self.cc.schema(table, first)))
+                    found = _finished(200, self.cc.schema_body(table, self.cc.schema(table, first)))
                 else:
                     found = _finished(
-                        200, views.version_body(self.cc.version(table, first, second, snapshot))
+                        200, self.cc.version_body(table, self.cc.version(table, first, second, snapshot))
                     )
             except CcompatError as exc:
                 found = _refusal(exc)

@@ -149,7 +149,7 @@ def list_versions(
 def get_version(cc: CC, subject: str, version: str, _: Read, deleted: Deleted = None) -> Response:
     snapshot, table = cc.view()
     numbered = cc.version(table, subject, version, snapshot, _flag(deleted))
-    return views.respond(views.version_body(numbered))
+    return views.respond(cc.version_body(table, numbered))
 
 
 @router.get("/subjects/{subject}/versions/{version}/schema", responses=ERRORS)
@@ -160,9 +160,8 @@ def get_version_schema(cc: CC, subject: str, version: str, _: Read, deleted: Del
 
 @router.get("/subjects/{subject}/versions/{version}/referencedby")
 def referenced_by(cc: CC, subject: str, version: str, _: Read) -> Response:
-    _, table = cc.view()
-    cc.version(table, subject, version)
-    return views.respond([])
+    snapshot, table = cc.view()
+    return views.respond(cc.referenced_by(table, cc.version(table, subject, version, snapshot, True)))
 
 
 @router.get("/subjects/{subject}/metadata")
@@ -180,7 +179,7 @@ def latest_with_metadata(
     ]
     if not matching:
         raise CcompatError.version_not_found(subject, f"with metadata {wanted}")
-    return views.respond(views.version_body(max(matching, key=lambda n: n.entry.order)))
+    return views.respond(cc.version_body(table, max(matching, key=lambda n: n.entry.order)))
 
 
 @router.get("/schemas", responses=ERRORS)
@@ -204,7 +203,7 @@ def list_schemas(
             versions = (max(versions, key=lambda n: n.entry.order),)
         found += versions
     found.sort(key=lambda n: n.schema_id)
-    return views.respond([views.version_body(n) for n in _page(found, offset, limit)])
+    return views.respond([cc.version_body(table, n) for n in _page(found, offset, limit)])
 
 
 @router.get("/contexts", responses=ERRORS)
@@ -216,7 +215,7 @@ def contexts(_: Read) -> Response:
 @router.get("/schemas/ids/{schema_id}")
 def get_schema(cc: CC, schema_id: str, _: Read) -> Response:
     _, table = cc.view()
-    return views.respond(views.schema_body(cc.schema(table, schema_id)))
+    return views.respond(cc.schema_body(table, cc.schema(table, schema_id)))
 
 
 @router.get("/schemas/ids/{schema_id}/schema")
@@ -251,16 +250,16 @@ def lookup(
     and whitespace aside), so ``normalize`` changes nothing; it is accepted for clients."""
     snapshot, table = cc.view()
     versions = cc.subject(table, subject, snapshot, _flag(deleted))
-    found = subjects.same_schema(versions, subjects.read_proposal(body, cc.policy(snapshot)))
+    found = subjects.same_schema(versions, cc.proposal(body, snapshot, table))
     if found is None:
         raise CcompatError.schema_not_found()
-    return views.respond(views.version_body(found))
+    return views.respond(cc.version_body(table, found))
 
 
 @router.post("/subjects/{subject}/versions")
 def register(cc: CC, subject: str, body: Body, principal: Write) -> Response:
     numbered = cc.register(principal, subject, body)
-    return views.respond({"id": numbered.schema_id, **views.version_body(numbered)})
+    return views.respond({"id": numbered.schema_id, **cc.version_body(cc.view()[1], numbered)})
 
 
 @router.post("/compatibility/subjects/{subject}/versions/{version}")
@@ -270,7 +269,7 @@ def compatible_with(
     snapshot, table = cc.view()
     against = cc.version(table, subject, version)
     policy = cc.policy(snapshot)
-    proposal = subjects.read_proposal(body, policy)
+    proposal = cc.proposal(body, snapshot, table)
     entry = snapshot.contracts.get(subject)
     if version in ("latest", "-1"):
         # What registering would be judged against: the gate's versions, not the latest alone.
@@ -283,11 +282,9 @@ def compatible_with(
 
 @router.post("/compatibility/subjects/{subject}/versions")
 def compatible_with_all(cc: CC, subject: str, body: Body, _: Read, verbose: str | None = None) -> Response:
-    snapshot, _table = cc.view()
+    snapshot, table = cc.view()
     policy = cc.policy(snapshot)
-    report = subjects.plan(
-        snapshot.contracts.get(subject), subjects.read_proposal(body, policy), policy
-    ).report
+    report = subjects.plan(snapshot.contracts.get(subject), cc.proposal(body, snapshot, table), policy).report
     return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
 
 

@@ -8,13 +8,15 @@ the server's key, crediting the caller), and answers once the index holds it.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from typing import Any
 
 import pygit2
 
-from registry.api.ccompat import subjects
-from registry.api.ccompat.errors import OPERATION_TIMEOUT, CcompatError
+from registry.api.ccompat import references, subjects, views
+from registry.api.ccompat.errors import OPERATION_TIMEOUT, REFERENCE_EXISTS, CcompatError
+from registry.api.ccompat.references import Reference
 from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.auth.principal import ADMIN, Principal
@@ -28,6 +30,8 @@ from registry.write.lifecycle import Deleted, set_deleted
 from registry.write.publish import ContractInput, publish_contract
 
 MAX_VERSION = 2**31 - 1
+#: Bounds the references kept (per version, computed once).
+MAX_KEPT_REFERENCES = 65536
 PERMANENT_REFUSED = (
     "permanent deletes are refused: the store's git history is the audit trail, and every "
     "published version stays readable by its schema id for the consumers holding it; a soft "
@@ -57,6 +61,7 @@ class Ccompat:
         self.config = config
         self.door = Door(config)
         self.ids = SchemaIds(config.store_path)
+        self._references: dict[tuple[str, str], tuple[Reference, ...]] = {}
 
     @property
     def read_only(self) -> bool:
@@ -125,6 +130,19 @@ class Ccompat:
         else:
             gone = [self.version(table, name, version, snapshot)]
             change = (gone[0].entry.version,)
+        for numbered in gone:
+            referrers = [
+                i for i in self.referenced_by(table, numbered) if i not in {n.schema_id for n in gone}
+            ]
+            if referrers:
+                raise CcompatError(
+                    422,
+                    REFERENCE_EXISTS,
+                    f"One or more references exist to the schema {{subject={name}, "
+                    f"version={numbered.subject_version}}}: schema ids {referrers[:20]} refer to it, and "
+                    "a referenced version stays (it can never be changed or deleted); delete the "
+                    "referrers first",
+                )
         if self.read_only:
             raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
         self._mark(principal, name, change, restore=False)
@@ -146,6 +164,62 @@ class Ccompat:
         if result is not None:
             self.door.settle(result.commit)
 
+    # -- references ------------------------------------------------------------------
+
+    def references(self, table: SchemaIdTable, numbered: NumberedVersion) -> tuple[Reference, ...]:
+        """A version's references (its ``../<name>/schema.json`` refs); kept, they never change."""
+        key = (numbered.subject, numbered.entry.version)
+        found = self._references.get(key)
+        if found is None:
+            found = references.served(numbered, table, self._read_at)
+            if len(self._references) >= MAX_KEPT_REFERENCES:
+                self._references.clear()
+            self._references[key] = found
+        return found
+
+    def version_body(self, table: SchemaIdTable, numbered: NumberedVersion) -> dict[str, Any]:
+        return views.version_body(numbered, self.references(table, numbered))
+
+    def schema_body(self, table: SchemaIdTable, numbered: NumberedVersion) -> dict[str, Any]:
+        return views.schema_body(numbered, self.references(table, numbered))
+
+    def referenced_by(self, table: SchemaIdTable, numbered: NumberedVersion) -> list[int]:
+        """The ids of the versions that refer to ``numbered``."""
+        return [
+            n.schema_id
+            for n in table.by_id
+            if any(
+                (r.subject, r.version) == (numbered.subject, numbered.subject_version)
+                for r in self.references(table, n)
+            )
+        ]
+
+    def _read_at(self, commit: str, path: str) -> str | None:
+        data = self.door.store().snapshot(pygit2.Oid(hex=commit)).read(path)
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    def proposal(self, body: Any, snapshot: IndexSnapshot, table: SchemaIdTable) -> subjects.Proposal:
+        """A request's schema, its references' ``$ref``s rewritten to the contracts they name."""
+        proposal = subjects.read_proposal(body, self.policy(snapshot))
+        names: dict[str, str] = {}
+        for name, subject, version in references.requested(body):
+            versions = self.subject(table, subject, snapshot)
+            wanted = self.version(table, subject, "latest" if version is None else str(version), snapshot)
+            latest = max(versions, key=lambda n: n.entry.order)
+            if wanted is not latest:
+                raise CcompatError.invalid_schema(
+                    f"reference {name!r} names version {wanted.subject_version} of {subject!r}, but a "
+                    f"contract refers to the file on main, which is its latest version "
+                    f"({latest.subject_version}); refer to version {latest.subject_version}"
+                )
+            names[name] = subject
+        if not names:
+            return proposal
+        schema = references.rewritten(proposal.schema, names)
+        if schema == proposal.schema:
+            return proposal
+        return subjects.Proposal(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", schema)
+
     def schema(self, table: SchemaIdTable, text: str) -> NumberedVersion:
         try:
             found = table.schema(int(text))
@@ -159,7 +233,7 @@ class Ccompat:
         """The numbered version holding the proposed schema: found, or published now."""
         snapshot, table = self.view()
         policy = self.policy(snapshot)
-        proposal = subjects.read_proposal(body, policy)
+        proposal = self.proposal(body, snapshot, table)
         _refuse_unstored(body)
         for attempt in range(PUBLISH_ATTEMPTS):
             found = subjects.same_schema(table.subject(name), proposal)

@@ -73,11 +73,6 @@ def read_proposal(body: Any, policy: StorePolicy) -> Proposal:
             INVALID_SCHEMA,
             f'Only JSON Schema is served (schemaType {shown}): send "schemaType": "JSON" with a JSON Schema',
         )
-    if body.get("references"):
-        raise CcompatError.invalid_schema(
-            "schema references are not supported; a contract refers to another as "
-            "'../<name>/schema.json#/…' in its $ref"
-        )
     text = body.get("schema")
     if not isinstance(text, str) or not text.strip():
         raise CcompatError.invalid_schema('"schema" must be the schema as a JSON string')

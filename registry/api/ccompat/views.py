@@ -9,12 +9,14 @@ a client can pin a release line with ``use.latest.with.metadata={"major": "1"}``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from registry.api.ccompat.errors import MEDIA_TYPE
+from registry.api.ccompat.references import Reference
 from registry.api.ccompat.subjects import SCHEMA_TYPE
 from registry.index.schema_ids import NumberedVersion
 from registry.lint import CompatReport
@@ -32,25 +34,28 @@ def metadata(numbered: NumberedVersion) -> dict[str, Any]:
     return {"properties": {"version": entry.version, "major": str(entry.order.major)}}
 
 
-def schema_body(numbered: NumberedVersion) -> dict[str, Any]:
+def _with_references(body: dict[str, Any], references: Sequence[Reference]) -> dict[str, Any]:
+    if references:
+        body["references"] = [r.body() for r in references]
+    return body
+
+
+def schema_body(numbered: NumberedVersion, references: Sequence[Reference] = ()) -> dict[str, Any]:
     """``GET /schemas/ids/{id}``."""
-    return {
-        "schemaType": SCHEMA_TYPE,
-        "schema": numbered.entry.schema_text,
-        "metadata": metadata(numbered),
-    }
+    body = {"schemaType": SCHEMA_TYPE, "schema": numbered.entry.schema_text}
+    return {**_with_references(body, references), "metadata": metadata(numbered)}
 
 
-def version_body(numbered: NumberedVersion) -> dict[str, Any]:
+def version_body(numbered: NumberedVersion, references: Sequence[Reference] = ()) -> dict[str, Any]:
     """``GET /subjects/{s}/versions/{v}``, a lookup's and a registration's answer."""
-    return {
+    body = {
         "subject": numbered.subject,
         "version": numbered.subject_version,
         "id": numbered.schema_id,
         "schemaType": SCHEMA_TYPE,
         "schema": numbered.entry.schema_text,
-        "metadata": metadata(numbered),
     }
+    return {**_with_references(body, references), "metadata": metadata(numbered)}
 
 
 def compatibility_body(report: CompatReport, verbose: bool, messages: list[str]) -> dict[str, Any]:
