@@ -24,10 +24,13 @@ def test_the_fast_path_is_in_front_of_the_app(client: TestClient) -> None:
 def test_fast_answers_are_the_routes_answers(client: TestClient) -> None:
     for fast, routed in (
         ("/schemas/ids/3", "/schemas/ids/3?subject=ritual.started"),
-        ("/subjects/ritual.started/versions/1", "/subjects/ritual.started/versions/1?deleted=false"),
+        (
+            "/subjects/ritual.started/versions/1?deleted=false",
+            "/subjects/ritual.started/versions/1?deleted=true",
+        ),
         ("/schemas/ids/99", "/schemas/ids/99?format=x"),
-        ("/subjects/ritual.started/versions/7", "/subjects/ritual.started/versions/7?deleted=false"),
-        ("/subjects/no.such/versions/1", "/subjects/no.such/versions/1?deleted=false"),
+        ("/subjects/ritual.started/versions/7", "/subjects/ritual.started/versions/7?deleted=true"),
+        ("/subjects/no.such/versions/1", "/subjects/no.such/versions/1?deleted=True"),
     ):
         a, b = client.get(PREFIX + fast, headers=H), client.get(PREFIX + routed, headers=H)
         assert (a.status_code, a.content, a.headers["content-type"]) == (

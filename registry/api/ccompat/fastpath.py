@@ -8,8 +8,8 @@ log line and metrics are the same) that recognises exactly
 
 - ``GET <prefix>/schemas/ids/{id}`` (any query: ``subject``, ``format`` and ``fetchMaxId``
   change nothing in the answer, as for the route), and
-- ``GET <prefix>/subjects/{subject}/versions/{n}`` for a number ``n`` and no query (a
-  ``deleted=true`` and ``latest`` go to the route),
+- ``GET <prefix>/subjects/{subject}/versions/{n}`` for a number ``n`` (``deleted=true``
+  and ``latest`` go to the route; ``format`` changes nothing),
 
 and answers them with the route's code: the same authenticator and ``contracts:read``
 scope, the same :class:`~.service.Ccompat` lookups (soft-deleted versions are 404 as
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.routing import BaseRoute
 
@@ -66,6 +67,13 @@ def _refusal(error: CcompatError) -> Answer:
     return response.status_code, response.raw_headers, bytes(response.body)
 
 
+def _asks_deleted(query: bytes) -> bool:
+    """Whether ``?deleted=true`` is asked (clients send ``deleted=false`` on every version GET)."""
+    if not query:
+        return False
+    return any(v.strip().lower() == "true" for v in parse_qs(query.decode("latin-1")).get("deleted", ()))
+
+
 class CcompatFastPath:
     """ASGI middleware: the door's two immutable reads answered directly (see the module)."""
 
@@ -95,13 +103,9 @@ class CcompatFastPath:
             return None
         if len(parts) == 3 and parts[0] == "schemas" and parts[1] == "ids":
             return SCHEMA_ROUTE, parts[2], ""
-        if (
-            len(parts) == 4
-            and parts[0] == "subjects"
-            and parts[2] == "versions"
-            and parts[3].isdigit()
-            and not scope.get("query_string")
-        ):
+        if len(parts) == 4 and parts[0] == "subjects" and parts[2] == "versions" and parts[3].isdigit():
+            if _asks_deleted(scope.get("query_string") or b""):
+                return None
             return VERSION_ROUTE, parts[1], parts[3]
         return None
 

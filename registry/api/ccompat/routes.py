@@ -73,6 +73,8 @@ def _ccompat(request: Request) -> Ccompat:
 
 Deleted = Annotated[str | None, Query(description="true: soft-deleted ones too")]
 DeletedOnly = Annotated[str | None, Query(alias="deletedOnly", description="true: soft-deleted ones only")]
+#: The Python client spells it ``deleted_only``.
+DeletedOnlySnake = Annotated[str | None, Query(alias="deleted_only", include_in_schema=False)]
 Read = Annotated[Principal, Depends(_reader)]
 Write = Annotated[Principal, Depends(_writer)]
 Body = Annotated[Any, Depends(_json_body)]
@@ -116,33 +118,44 @@ def list_subjects(
     subject_prefix: Annotated[str | None, Query(alias="subjectPrefix")] = None,
     deleted: Deleted = None,
     deleted_only: DeletedOnly = None,
+    deleted_only_snake: DeletedOnlySnake = None,
     offset: int = 0,
     limit: int = -1,
 ) -> Response:
     snapshot, table = cc.view()
+    only = _flag(deleted_only) or _flag(deleted_only_snake)
     names = []
     for name, versions in sorted(table.by_subject.items()):
         if not versions or (subject_prefix and not name.startswith(subject_prefix)):
             continue
         shown = bool(live(snapshot, versions))
-        if (not shown) if _flag(deleted_only) else (shown or _flag(deleted)):
+        if (not shown) if only else (shown or _flag(deleted)):
             names.append(name)
     return views.respond(_page(names, offset, limit))
 
 
 @router.get("/subjects/{subject}/versions", responses=ERRORS)
 def list_versions(
-    cc: CC, subject: str, _: Read, deleted: Deleted = None, deleted_only: DeletedOnly = None
+    cc: CC,
+    subject: str,
+    _: Read,
+    deleted: Deleted = None,
+    deleted_only: DeletedOnly = None,
+    deleted_only_snake: DeletedOnlySnake = None,
+    offset: int = 0,
+    limit: int = -1,
 ) -> Response:
     snapshot, table = cc.view()
     every = cc.subject(table, subject, snapshot, deleted=True)
     shown = {n.subject_version for n in live(snapshot, every)}
-    if _flag(deleted_only):
-        return views.respond([n.subject_version for n in every if n.subject_version not in shown])
+    if _flag(deleted_only) or _flag(deleted_only_snake):
+        return views.respond(
+            _page([n.subject_version for n in every if n.subject_version not in shown], offset, limit)
+        )
     versions = [n.subject_version for n in every if _flag(deleted) or n.subject_version in shown]
     if not versions:
         raise CcompatError.subject_not_found(subject)
-    return views.respond(versions)
+    return views.respond(_page(versions, offset, limit))
 
 
 @router.get("/subjects/{subject}/versions/{version}", responses=ERRORS)
