@@ -244,3 +244,26 @@ def test_references_with_the_serializers(server: Server, example_store: Store) -
         with pytest.raises(SerializationError):  # the bound comes through the reference
             deserializer(bad, context)
     assert address_id != customer_id
+
+
+def readme_snippets() -> list[str]:
+    """The Python blocks of the README's Kafka section, as a reader copies them."""
+    text = (Path(__file__).parents[2] / "README.md").read_text()
+    section = text.split("## Kafka clients", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+def test_the_readme_snippets_work_as_written(
+    server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snippets = readme_snippets()
+    assert len(snippets) == 2
+    monkeypatch.setenv("REGISTRY_URL", server.url)
+    monkeypatch.setenv("REGISTRY_TOKEN", mint(SECRET, sub="reader", scopes=[READ]))
+    for snippet in snippets:
+        names: dict[str, Any] = {}
+        exec(compile(snippet, "README.md", "exec"), names)
+        names["registry"].close()  # a reader's process would end here
+    out = capsys.readouterr().out.splitlines()
+    assert json.loads(out[0]) == {"schema id": 3}
+    assert out[1] == str(["approval.granted", "graph.commit.created", SUBJECT])
