@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pygit2
 
 from registry.errors import InvalidName, LimitExceeded
+from registry.gate.bundle import bundled
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Store
@@ -158,15 +160,35 @@ def _check(
     """The linter's report against ``versions`` (oldest first); None for a first version."""
     if not versions:
         return None
-    history = [(v.text, _published_schema(ctx.store, name, by_version[v].commit)) for v in versions]
+    # Each side with the contracts it refers to inlined as that side's tree holds them.
+    history = []
+    for v in versions:
+        commit = by_version[v].commit
+        old = _published_schema(ctx.store, name, commit)
+        history.append((v.text, bundled(old, _reader(ctx.store.snapshot(commit)))))
     try:
-        return check(history, schema, mode=mode, policy=lint_policy)
+        return check(history, bundled(schema, _reader(ctx.new)), mode=mode, policy=lint_policy)
     except LimitExceeded as exc:
         # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
         where = f"contracts/{name}/schema.json"
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
         ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
         return None
+
+
+def _reader(tree: Any) -> Callable[[str], Any | None]:
+    """A contract's parsed schema in ``tree`` (a store snapshot), or None."""
+
+    def read(name: str) -> Any | None:
+        data = tree.read(f"contracts/{name}/schema.json")
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            return None  # an invalid schema is reported on its own
+
+    return read
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:
