@@ -13,6 +13,7 @@ what the references mean on each side.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urldefrag
@@ -84,3 +85,18 @@ def bundled(schema: Any, read: Reader) -> Any:
     defs = dict(root.get("$defs") or {})
     defs.update(copies)
     return {**root, "$defs": defs}
+
+
+def tree_reader(tree: Any) -> Reader:
+    """A contract's parsed schema in ``tree`` (a store snapshot, anything with ``read(path)``), or None."""
+
+    def read(name: str) -> Any | None:
+        data = tree.read(f"contracts/{name}/schema.json")
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            return None  # an invalid schema is reported on its own
+
+    return read

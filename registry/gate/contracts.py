@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pygit2
 
 from registry.errors import InvalidName, LimitExceeded
-from registry.gate.bundle import bundled
+from registry.gate.bundle import bundled, tree_reader
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Store
@@ -165,30 +164,15 @@ def _check(
     for v in versions:
         commit = by_version[v].commit
         old = _published_schema(ctx.store, name, commit)
-        history.append((v.text, bundled(old, _reader(ctx.store.snapshot(commit)))))
+        history.append((v.text, bundled(old, tree_reader(ctx.store.snapshot(commit)))))
     try:
-        return check(history, bundled(schema, _reader(ctx.new)), mode=mode, policy=lint_policy)
+        return check(history, bundled(schema, tree_reader(ctx.new)), mode=mode, policy=lint_policy)
     except LimitExceeded as exc:
         # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
         where = f"contracts/{name}/schema.json"
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
         ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
         return None
-
-
-def _reader(tree: Any) -> Callable[[str], Any | None]:
-    """A contract's parsed schema in ``tree`` (a store snapshot), or None."""
-
-    def read(name: str) -> Any | None:
-        data = tree.read(f"contracts/{name}/schema.json")
-        if data is None:
-            return None
-        try:
-            return json.loads(data)
-        except (ValueError, RecursionError):
-            return None  # an invalid schema is reported on its own
-
-    return read
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:

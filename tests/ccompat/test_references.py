@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from registry.auth.tokens import mint
 from registry.git.store import Store
+from registry.write.publish import ContractInput, Writer, publish_contract
 
 H = {"Authorization": f"Bearer {mint(SECRET, sub='ops', scopes=[READ, WRITE], roles=['admin'])}"}
 ADDRESS = {
@@ -79,3 +80,27 @@ def test_a_reference_must_name_the_latest_version_of_a_known_subject(client: Tes
         f"{PREFIX}/subjects/customer/versions", headers=H, json=proposal(CUSTOMER, references=["x"])
     )
     assert (bad.status_code, bad.json()["error_code"]) == (422, 42201)
+
+
+def test_the_doors_compatibility_follows_references_as_the_gate_does(
+    client: TestClient, example_store: Store, writer: Writer
+) -> None:
+    register(client, "address", ADDRESS)
+    register(client, "customer", CUSTOMER, references=REFS)
+    narrower = json.loads(json.dumps(ADDRESS))
+    narrower["$defs"]["street"]["maxLength"] = 10
+    publish_contract(example_store, ContractInput("address", "2.0.0", json.dumps(narrower)), writer=writer)
+    client.app.state.config.index.refresh()  # type: ignore[attr-defined]
+    noted = {**CUSTOMER, "properties": {**CUSTOMER["properties"], "note": {"type": "string"}}}  # type: ignore[dict-item]
+    latest = [{"name": "address.json", "subject": "address", "version": 2}]
+    check = client.post(
+        f"{PREFIX}/compatibility/subjects/customer/versions/latest?verbose=true",
+        headers=H,
+        json=proposal(noted, references=latest),
+    )
+    assert check.status_code == 200, check.text
+    assert check.json()["is_compatible"] is False  # what "home.street" accepts narrowed
+    refused = client.post(
+        f"{PREFIX}/subjects/customer/versions", headers=H, json=proposal(noted, references=latest)
+    )
+    assert (refused.status_code, refused.json()["error_code"]) == (409, 409)

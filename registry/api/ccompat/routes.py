@@ -286,10 +286,10 @@ def compatible_with(
     entry = snapshot.contracts.get(subject)
     if version in ("latest", "-1"):
         # What registering would be judged against: the gate's versions, not the latest alone.
-        report = subjects.plan(entry, proposal, policy).report
+        report = subjects.plan(entry, proposal, policy, cc.bundler(snapshot)).report
     else:
         mode, lint = subjects.lint_settings(entry, policy)
-        report = subjects.compare([against.entry], proposal, mode, lint)
+        report = subjects.compare([against.entry], proposal, mode, lint, cc.bundler(snapshot))
     return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
 
 
@@ -297,7 +297,8 @@ def compatible_with(
 def compatible_with_all(cc: CC, subject: str, body: Body, _: Read, verbose: str | None = None) -> Response:
     snapshot, table = cc.view()
     policy = cc.policy(snapshot)
-    report = subjects.plan(snapshot.contracts.get(subject), cc.proposal(body, snapshot, table), policy).report
+    proposal = cc.proposal(body, snapshot, table)
+    report = subjects.plan(snapshot.contracts.get(subject), proposal, policy, cc.bundler(snapshot)).report
     return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
 
 

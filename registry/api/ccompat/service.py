@@ -21,9 +21,10 @@ from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.auth.principal import ADMIN, Principal
 from registry.errors import VersionExists, VersionNotIncreasing
+from registry.gate.bundle import bundled, tree_reader
 from registry.gate.policy import StorePolicy, policy_at
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
-from registry.index.snapshot import ContractEntry, IndexSnapshot
+from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.model import contract_name
 from registry.ops.doors import observe_publish
 from registry.write.lifecycle import Deleted, set_deleted
@@ -198,6 +199,18 @@ class Ccompat:
         data = self.door.store().snapshot(pygit2.Oid(hex=commit)).read(path)
         return data.decode("utf-8", "replace") if data is not None else None
 
+    def bundler(self, snapshot: IndexSnapshot) -> subjects.Bundler:
+        """Inline referenced contracts as a version's commit (or ``main``'s head) holds them."""
+        store = self.door.store()
+
+        def bundle(version: ContractVersionEntry | None, schema: Any) -> Any:
+            commit = version.commit if version is not None else snapshot.head
+            if commit is None:
+                return schema
+            return bundled(schema, tree_reader(store.snapshot(pygit2.Oid(hex=commit))))
+
+        return bundle
+
     def proposal(self, body: Any, snapshot: IndexSnapshot, table: SchemaIdTable) -> subjects.Proposal:
         """A request's schema, its references' ``$ref``s rewritten to the contracts they name."""
         proposal = subjects.read_proposal(body, self.policy(snapshot))
@@ -244,7 +257,7 @@ class Ccompat:
                 raise CcompatError.not_permitted(f"Subject '{name}' is in read-only mode")
             if entry is None:
                 contract_name(name)  # a new subject must be a valid contract name (42208)
-            plan = subjects.plan(entry, proposal, policy)
+            plan = subjects.plan(entry, proposal, policy, self.bundler(snapshot))
             if not plan.compatible:
                 raise _incompatible(name, plan)
             item = _contract_input(name, plan.version, proposal, entry)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,13 +125,25 @@ def compared(
     return same if lower[-1] in same else [*same, lower[-1]]
 
 
+#: Inlines the contracts a schema refers to, as the tree of a version (None: ``main``) holds them.
+Bundler = Callable[[ContractVersionEntry | None, Any], Any]
+
+
 def compare(
-    history: Sequence[ContractVersionEntry], proposal: Proposal, mode: Mode, lint: Policy
+    history: Sequence[ContractVersionEntry],
+    proposal: Proposal,
+    mode: Mode,
+    lint: Policy,
+    bundle: Bundler | None = None,
 ) -> CompatReport:
-    """The linter's report on the proposal against ``history`` (oldest first)."""
-    return check(
-        [(v.version, json.loads(v.schema_text)) for v in history], proposal.schema, mode=mode, policy=lint
-    )
+    """The linter's report on the proposal against ``history`` (oldest first); with ``bundle``,
+    references to other contracts are compared by what they mean, as the gate compares them."""
+    old = [(v.version, json.loads(v.schema_text)) for v in history]
+    new = proposal.schema
+    if bundle is not None:
+        old = [(name, bundle(v, schema)) for (name, schema), v in zip(old, history, strict=True)]
+        new = bundle(None, new)
+    return check(old, new, mode=mode, policy=lint)
 
 
 def messages(report: CompatReport) -> list[str]:
@@ -157,7 +169,9 @@ class Plan:
         return self.report.compatible
 
 
-def plan(entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy) -> Plan:
+def plan(
+    entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy, bundle: Bundler | None = None
+) -> Plan:
     """The version registering ``proposal`` would publish, and the linter's report on it.
 
     The version is the smallest the semver policy allows above the latest (what
@@ -168,11 +182,11 @@ def plan(entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy) -
     if entry is None or not entry.versions:
         return Plan(FIRST_VERSION, check([], proposal.schema, mode=mode, policy=lint), ())
     latest = entry.latest
-    report = compare([latest], proposal, mode, lint)
+    report = compare([latest], proposal, mode, lint, bundle)
     version = _smallest_above(latest, report)
     history = compared(entry.versions, ContractVersion.parse(version), mode, policy)
     if [v.version for v in history] != [latest.version]:
-        report = compare(history, proposal, mode, lint)
+        report = compare(history, proposal, mode, lint, bundle)
         version = _smallest_above(latest, report)
     return Plan(version, report, tuple(history))
 
