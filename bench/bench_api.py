@@ -179,7 +179,7 @@ def bench(workers: int, store: Path, args: argparse.Namespace) -> None:
             wrk(url, token, args, 2)  # warm-up
         runs: dict[str, list[dict[str, float]]] = {"registry": [], "bare": [], "ids": []}
         for r in range(args.rounds):
-            order = ("registry", "bare", "ids")
+            order = ("bare", "registry", "ids")  # the id lookup right beside the version GET
             for name in order if r % 2 == 0 else tuple(reversed(order)):
                 runs[name].append(wrk(targets[name], token, args, args.duration))
     finally:
@@ -202,8 +202,9 @@ def bench(workers: int, store: Path, args: argparse.Namespace) -> None:
         each = ", ".join(f"{r['rps']:,.0f}" for r in runs[name])
         print(f"  {label:26} {m['rps']:>9,.0f} req/s  p50 {m['p50']:.2f} ms  p99 {m['p99']:.2f} ms  ({each})")
     print(f"  ratio registry/bare: {med['registry']['rps'] / med['bare']['rps']:.2f} (goal >= 0.8)")
-    ratio = med["ids"]["rps"] / med["registry"]["rps"]
-    print(f"  ratio id lookup/version GET: {ratio:.2f} (goal >= 0.9)")
+    # Per round: the two run back to back, so a busy moment of a shared machine falls on both.
+    ratio = statistics.median(i["rps"] / v["rps"] for i, v in zip(runs["ids"], runs["registry"], strict=True))
+    print(f"  ratio id lookup/version GET: {ratio:.2f}, median of the rounds' ratios (goal >= 0.9)")
 
 
 def main() -> None:
