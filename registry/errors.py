@@ -153,3 +153,4 @@ def refusal(problems: Sequence[Problem]) -> RegistryError:
     error.problems = tuple(problems)
     error.code = decisive.code
     return error
+

@@ -152,3 +152,4 @@ def listing(
             "total_pages": math.ceil(len(items) / page_size),
         },
     }
+
