@@ -153,4 +153,3 @@ def refusal(problems: Sequence[Problem]) -> RegistryError:
     error.problems = tuple(problems)
     error.code = decisive.code
     return error
-

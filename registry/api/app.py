@@ -44,11 +44,15 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.include_router(capsules.router)
     from registry.api.ccompat import ccompat_app  # the Confluent-compatible door, its own error shape
 
-    app.mount("/ccompat", ccompat_app(config))
+    door = ccompat_app(config)
+    app.mount("/ccompat", door)
     docs_pages.install(app, title=app.title)
     install_ui(app)  # the web UI for people, at /ui/
     app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
     fastpath.install(app)  # version GETs answered before routing; inside the telemetry below
+    from registry.api.ccompat import fastpath as ccompat_fastpath
+
+    ccompat_fastpath.install(app, door.state.ccompat)  # schema ids likewise, with the door's auth
     install_operations(app, config)  # probes, /metrics; request ids, logs, metrics and spans
     openapi.install(app, config.authenticator.security_schemes())
     return app

@@ -28,6 +28,7 @@ from typing import Any
 
 import jwt
 
+from registry.auth.basic import token_from_authorization
 from registry.auth.errors import AuthConfigError, AuthFailed
 from registry.auth.jwks import Fetch, OidcKeys, RefreshPolicy
 from registry.auth.keys import FetchNeeded, SharedSecret
@@ -46,7 +47,13 @@ SECURITY_SCHEMES: Mapping[str, Mapping[str, str]] = {
         "bearerFormat": "JWT",
         "description": "A JWT: scopes contracts:read / contracts:write; roles viewer, editor, admin; "
         "tenant or tenants, matched against X-Tenant-ID",
-    }
+    },
+    "basicAuth": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "Basic credentials whose password is the JWT (the user name is ignored), "
+        "for Kafka clients (basic.auth.user.info), Kafka Connect and git",
+    },
 }
 
 MAX_TOKEN_LENGTH = 16 * 1024
@@ -89,17 +96,23 @@ def _unverified_header(token: str) -> dict[str, Any]:
 
 
 def bearer_token(authorization: str | None) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header (RFC 6750 §2.1)."""
+    """The token of an ``Authorization`` header: ``Bearer <token>`` (RFC 6750 §2.1), or Basic
+    credentials whose password is the token (``registry.auth.basic``; the user name is ignored)."""
     if authorization is None or not authorization.strip():
         raise AuthFailed.missing()
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer":
+    scheme = authorization.strip().partition(" ")[0].lower()
+    token = token_from_authorization(authorization)
+    if token is None:
+        if scheme == "bearer":
+            raise AuthFailed.invalid("the Authorization header holds no token")
+        if scheme == "basic":
+            raise AuthFailed.invalid(
+                "Basic credentials must be base64 of 'user:token', the password being the token"
+            )
         raise AuthFailed(
-            "Authorization header must use Bearer scheme", hint="send 'Authorization: Bearer <token>'"
+            "Authorization header must use Bearer or Basic scheme",
+            hint="send 'Authorization: Bearer <token>', or Basic credentials whose password is the token",
         )
-    token = token.strip()
-    if not token:
-        raise AuthFailed.invalid("the Authorization header holds no token")
     if len(token) > MAX_TOKEN_LENGTH:
         raise AuthFailed.invalid(f"the token is longer than {MAX_TOKEN_LENGTH} characters")
     return token

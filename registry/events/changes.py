@@ -8,6 +8,8 @@ outbox, so after a restart only what changed while the server was away is told.
 - a version tag not told yet: ``contract.version.published`` or ``capsule.version.published``
   (from the tag: its id makes the event's);
 - a contract now ``deprecated`` that was not: ``contract.deprecated``;
+- a contract (or some of its versions) now soft-deleted in ``contract.yaml`` that was
+  not: ``contract.deleted``; deleted before and not now (re-registered): ``contract.restored``;
 - a capsule whose metadata changed: ``capsule.deleted`` when its status became
   ``DELETED``, else ``capsule.updated`` (a new capsule is told by its first version).
 
@@ -36,6 +38,7 @@ from registry.index.snapshot import (
 TAGS = "refs/tags/"
 DELETED = "DELETED"
 DEPRECATED, ACTIVE = "deprecated", "active"
+SOFT_DELETED, WHOLE = "deleted", "*"
 #: The capsule fields whose change is told as ``capsule.updated``, in the state's order.
 CAPSULE_FIELDS = ("status", "visibility", "description", "tags", "owner")
 
@@ -85,7 +88,19 @@ def capsule_state(entry: CapsuleEntry) -> str:
 
 
 def contract_state(entry: ContractEntry) -> str:
-    return DEPRECATED if entry.deprecated else ACTIVE
+    """``deprecated`` or ``active``, then what is soft-deleted: ``deleted *`` (all), ``deleted 1.0.0,…``."""
+    state = DEPRECATED if entry.deprecated else ACTIVE
+    if entry.deleted:
+        return f"{state} {SOFT_DELETED} {WHOLE}"
+    if entry.deleted_versions:
+        return f"{state} {SOFT_DELETED} {','.join(sorted(entry.deleted_versions))}"
+    return state
+
+
+def _deleted_of(state: str | None) -> frozenset[str]:
+    """What a told state says is soft-deleted: versions, or ``*`` for the whole contract."""
+    parts = (state or "").split(" ")
+    return frozenset(parts[2].split(",")) if len(parts) == 3 and parts[1] == SOFT_DELETED else frozenset()
 
 
 def baseline(snapshot: IndexSnapshot) -> Detection:
@@ -133,8 +148,8 @@ def detect(
             if state == before:
                 continue
             contracts[name] = state
-            if state == DEPRECATED and before is not None:
-                events.append(_deprecated(entry, snapshot.head, history, source))
+            if before is not None:
+                events += _contract_changed(entry, before, state, snapshot.head, history, source)
         for cid, capsule in snapshot.capsules.items():
             if previous is not None and previous.capsules.get(cid) is capsule:
                 continue
@@ -228,6 +243,36 @@ def _deprecated(entry: ContractEntry, head: str, history: History, source: str) 
     return CloudEvent.of(
         EventType.CONTRACT_DEPRECATED, subject=where, origin=commit, time=when, data=data, source=source
     )
+
+
+def _contract_changed(
+    entry: ContractEntry, before: str, state: str, head: str, history: History, source: str
+) -> list[CloudEvent]:
+    """The events of a contract whose told state changed: deprecated, deleted, restored."""
+    events = []
+    if state.startswith(DEPRECATED) and not before.startswith(DEPRECATED):
+        events.append(_deprecated(entry, head, history, source))
+    was, now = _deleted_of(before), _deleted_of(state)
+    if now - was:
+        events.append(_deletion(EventType.CONTRACT_DELETED, entry, now, head, history, source))
+    if was - now and WHOLE not in now:  # versions folded into a whole-contract delete are not restored
+        events.append(_deletion(EventType.CONTRACT_RESTORED, entry, was - now, head, history, source))
+    return events
+
+
+def _deletion(
+    type_: EventType, entry: ContractEntry, which: frozenset[str], head: str, history: History, source: str
+) -> CloudEvent:
+    """``contract.deleted`` or ``contract.restored``: the whole contract (``versions`` null) or versions."""
+    where = f"contracts/{entry.name}"
+    commit, when = history.change_of(head, f"{where}/contract.yaml")
+    data = {
+        "name": entry.name,
+        "versions": None if WHOLE in which else sorted(which),
+        "latest_version": entry.latest.version if entry.versions else None,
+        "commit": commit,
+    }
+    return CloudEvent.of(type_, subject=where, origin=commit, time=when, data=data, source=source)
 
 
 def _capsule_changed(

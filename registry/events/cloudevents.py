@@ -45,6 +45,8 @@ class EventType(StrEnum):
 
     CONTRACT_VERSION_PUBLISHED = "registry.contract.version.published"
     CONTRACT_DEPRECATED = "registry.contract.deprecated"
+    CONTRACT_DELETED = "registry.contract.deleted"  # soft-deleted (contract.yaml ``deleted``)
+    CONTRACT_RESTORED = "registry.contract.restored"
     CAPSULE_VERSION_PUBLISHED = "registry.capsule.version.published"
     CAPSULE_UPDATED = "registry.capsule.updated"
     CAPSULE_DELETED = "registry.capsule.deleted"

@@ -9,6 +9,7 @@ import pygit2
 
 from registry.errors import InvalidName, LimitExceeded
 from registry.gate.examples import MigrationResult, check_examples, dry_run_migrations
+from registry.gate.bundle import bundled, tree_reader
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Snapshot, Store
@@ -207,9 +208,14 @@ def _check(
     """The linter's report, schema and WIT, against ``versions`` (oldest first); None for a first version."""
     if not versions:
         return None
-    history = [(v.text, _published_schema(ctx.store, name, by_version[v].commit)) for v in versions]
+    # Each side with the contracts it refers to inlined as that side's tree holds them.
+    history = []
+    for v in versions:
+        commit = by_version[v].commit
+        old = _published_schema(ctx.store, name, commit)
+        history.append((v.text, bundled(old, tree_reader(ctx.store.snapshot(commit)))))
     try:
-        report = check(history, doc.schema, mode=mode, policy=lint_policy)
+        report = check(history, bundled(doc.schema, tree_reader(ctx.new)), mode=mode, policy=lint_policy)
         wit = [(v.text, _published_wit(ctx.store, name, by_version[v].commit)) for v in versions]
         mine: WitFiles = {doc.wit: doc.wit_text or ""} if doc.wit else None
         return with_wit(report, wit, mine)

@@ -101,7 +101,16 @@ def contract_entry(
         sunset=sunset if isinstance(sunset, str) else None,
         compatibility=_str(main.get("compatibility")),
         policy=_str(main.get("policy")),
+        deleted=main.get("deleted") is True,
+        deleted_versions=_deleted_versions(main.get("deleted")),
     )
+
+
+def _deleted_versions(value: Any) -> frozenset[str]:
+    """The versions ``deleted: [...]`` lists (the gate checked they are version strings)."""
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(v for v in value if isinstance(v, str))
 
 
 def capsule_version(

@@ -49,6 +49,12 @@ class ContractEntry:
     sunset: str | None = None  # RFC 3339 date or date-time, from contract.yaml on main
     compatibility: str | None = None  # contract.yaml's own mode, when it sets one
     policy: str | None = None
+    deleted: bool = False  # soft-deleted as a whole: contract.yaml's ``deleted: true``
+    deleted_versions: frozenset[str] = frozenset()  # soft-deleted versions: ``deleted: [...]``
+
+    def is_deleted(self, version: str) -> bool:
+        """Whether a version is soft-deleted, by itself or with its whole contract."""
+        return self.deleted or version in self.deleted_versions
 
     @property
     def latest(self) -> ContractVersionEntry:

@@ -53,6 +53,27 @@ def _sunset(value: Any) -> str | None:
     return f"must be an RFC 3339 date or date-time such as 2026-01-31 or 2026-01-31T00:00:00Z, got {value!r}"
 
 
+#: At most this many versions listed as deleted (the list is bounded like every field).
+MAX_DELETED_VERSIONS = 1000
+
+
+def _deleted(value: Any) -> str | None:
+    """``deleted``: ``true`` (the whole contract is soft-deleted) or a list of its deleted versions."""
+    if isinstance(value, bool):
+        return None
+    if len(value) > MAX_DELETED_VERSIONS:
+        return f"must list at most {MAX_DELETED_VERSIONS} versions, got {len(value)}"
+    for item in value:
+        if not isinstance(item, str):
+            return f"must be true, false or a list of version strings such as ['1.0.0'], got {item!r}"
+        problem = _version(item)
+        if problem is not None:
+            return problem
+    if len(set(value)) != len(value):
+        return "must list each deleted version once"
+    return None
+
+
 def _file(suffix: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if not isinstance(value, str) or not _FILE_NAME.match(value) or ".." in value:
@@ -73,6 +94,9 @@ CONTRACT_FIELDS = Table(
         "policy": Rule(str, "a string", one_of(POLICIES)),
         "deprecated": FLAG,
         "sunset": Rule((str, date, datetime), "a date", _sunset),
+        # Soft delete (the Confluent-compatible door's DELETE): hidden from lists and latest,
+        # still served by id and version; the history keeps everything.
+        "deleted": Rule((bool, list), "true, false or a list of versions", _deleted),
         "wit": Rule(str, "a file name", _file(".wit")),
         "descriptor": Rule(str, "a file name", _file(".json")),
         "metadata": METADATA_FIELDS,

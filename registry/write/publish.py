@@ -167,18 +167,26 @@ def _contract_meta(
     if item.description is not None:
         meta["description"] = item.description
     if current is not None:
-        try:
-            old = yaml.safe_load(current) or {}
-        except yaml.YAMLError:
-            old = {}
-        # A contract's settings outlive its versions; its deprecation does not.
-        for key in ("compatibility", "policy"):
-            if isinstance(old, dict) and key in old:
-                meta[key] = old[key]
+        meta.update(_kept_settings(current))
     for key, value in (("metadata", item.metadata), ("rules", item.rules)):
         if value is not None:
             meta[key] = value
     return meta
+
+
+def _kept_settings(current: bytes) -> dict[str, Any]:
+    """What a new version keeps of ``contract.yaml``: its settings outlive its versions, its
+    deprecation does not; soft-deleted versions stay deleted, a deleted contract is restored."""
+    try:
+        old = yaml.safe_load(current) or {}
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(old, dict):
+        return {}
+    kept = {key: old[key] for key in ("compatibility", "policy") if key in old}
+    if isinstance(old.get("deleted"), list):
+        kept["deleted"] = old["deleted"]
+    return kept
 
 
 def publish_contract(

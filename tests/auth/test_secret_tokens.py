@@ -59,8 +59,16 @@ def test_a_missing_header_is_refused_with_the_old_text(auth: Authenticator, head
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("Basic YWxpY2U6cHc=", "Authorization header must use Bearer scheme"),
-        ("Token abc", "Authorization header must use Bearer scheme"),
+        ("Basic YWxpY2U6cHc=", "Invalid token: Invalid header"),
+        (
+            "Basic YWxpY2U=",
+            "Invalid token: Basic credentials must be base64 of 'user:token', the password being the token",
+        ),
+        (
+            "Basic !!!",
+            "Invalid token: Basic credentials must be base64 of 'user:token', the password being the token",
+        ),
+        ("Token abc", "Authorization header must use Bearer or Basic scheme"),
         ("Bearer", "Invalid token: the Authorization header holds no token"),
         ("Bearer not-a-jwt", "Invalid token: Invalid header"),
         ("Bearer a.b", "Invalid token: Invalid header string"),

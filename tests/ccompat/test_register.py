@@ -192,3 +192,13 @@ def test_a_version_published_meanwhile_is_planned_around(
     assert response.status_code == 200, response.text
     assert response.json()["metadata"]["properties"]["version"] == "1.2.0"
     assert response.json()["version"] == 3
+
+
+def test_a_malformed_rule_set_is_refused_not_dropped(client: TestClient, example_store: Store) -> None:
+    head = example_store.head()
+    schema = with_note(stored_schema(example_store, "ritual.started"))
+    body = proposal(schema, ruleSet={"properties": {"owner": "ada"}})
+    response = client.post(REGISTER.format("ritual.started"), headers=H, json=body)
+    assert (response.status_code, response.json()["error_code"]) == (422, 42201)
+    assert "unknown field 'properties'" in response.json()["message"]
+    assert example_store.head() == head

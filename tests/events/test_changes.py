@@ -133,3 +133,27 @@ def test_nothing_changed_means_no_event(example_store: Store, kind: str) -> None
     told = told_from(snapshot)
     found = detect(told, snapshot, history=MainHistory(example_store.path))
     assert not getattr(found, kind) and found.events == ()
+
+
+def test_a_soft_delete_and_its_restore_are_told(example_store: Store, writer: Writer) -> None:
+    from registry.write.lifecycle import set_deleted
+
+    history = MainHistory(example_store.path)
+    snapshots = [build(example_store)]
+    told = told_from(snapshots[0])
+    found = []
+    for change, restore in ((("1.0.0",), False), (True, False), (True, True)):
+        result = set_deleted(example_store, "ritual.started", change, restore=restore, writer=writer)
+        assert result is not None
+        snapshots.append(refresh(example_store, snapshots[-1]))
+        detection = detect(told, snapshots[-1], history=history, previous=snapshots[-2])
+        told.contracts.update(detection.contracts)
+        told.head = detection.head
+        found += [(e.type, e.data["versions"], e.data["commit"] == result.commit) for e in detection.events]
+    assert found == [
+        (EventType.CONTRACT_DELETED, ["1.0.0"], True),
+        (EventType.CONTRACT_DELETED, None, True),
+        (EventType.CONTRACT_RESTORED, None, True),
+    ]
+    # Nothing left to restore: no commit.
+    assert set_deleted(example_store, "ritual.started", True, restore=True, writer=writer) is None

@@ -45,6 +45,8 @@ def test_every_type_has_a_subject_and_capsule_subjects_name_the_tenant() -> None
     assert subjects == {
         EventType.CONTRACT_VERSION_PUBLISHED: "registry.events.contract.version.published",
         EventType.CONTRACT_DEPRECATED: "registry.events.contract.deprecated",
+        EventType.CONTRACT_DELETED: "registry.events.contract.deleted",
+        EventType.CONTRACT_RESTORED: "registry.events.contract.restored",
         EventType.CAPSULE_VERSION_PUBLISHED: "registry.events.capsule.acme.version.published",
         EventType.CAPSULE_UPDATED: "registry.events.capsule.acme.updated",
         EventType.CAPSULE_DELETED: "registry.events.capsule.acme.deleted",

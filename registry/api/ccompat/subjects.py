@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from registry.api.ccompat.data_contract import read_data_contract
-from registry.api.ccompat.errors import CcompatError
+from registry.api.ccompat.errors import INVALID_SCHEMA, CcompatError
 from registry.errors import RegistryError
 from registry.gate.policy import StorePolicy
 from registry.index.schema_ids import NumberedVersion
@@ -34,6 +34,8 @@ from registry.model import ContractVersion
 from registry.validate import load_json, validate_json_schema
 
 SCHEMA_TYPE = "JSON"
+#: What Confluent's API reads a request without ``schemaType`` as.
+DEFAULT_TYPE = "AVRO"
 FIRST_VERSION = "1.0.0"
 
 
@@ -66,15 +68,14 @@ def read_proposal(body: Any, policy: StorePolicy) -> Proposal:
     """The schema of a register, lookup or compatibility request, or 42201 saying what is wrong."""
     if not isinstance(body, dict):
         raise CcompatError.invalid_schema('the request body must be a JSON object: {"schema": "…"}')
-    kind = body.get("schemaType")
-    if kind is not None and (not isinstance(kind, str) or kind.upper() != SCHEMA_TYPE):
-        raise CcompatError.invalid_schema(
-            f"schemaType {kind!r} is not served here: this registry holds JSON Schemas (schemaType JSON)"
-        )
-    if body.get("references"):
-        raise CcompatError.invalid_schema(
-            "schema references are not supported; a contract refers to another as "
-            "'../<name>/schema.json#/…' in its $ref"
+    # Confluent reads a missing schemaType as AVRO; so does this door, and refuses it by name.
+    kind = body.get("schemaType", DEFAULT_TYPE)
+    if not isinstance(kind, str) or kind.upper() != SCHEMA_TYPE:
+        shown = str(kind)[:40] if kind is not None else "AVRO"
+        raise CcompatError(
+            422,
+            INVALID_SCHEMA,
+            f'Only JSON Schema is served (schemaType {shown}): send "schemaType": "JSON" with a JSON Schema',
         )
     text = body.get("schema")
     if not isinstance(text, str) or not text.strip():
@@ -139,13 +140,25 @@ def compared(
     return same if lower[-1] in same else [*same, lower[-1]]
 
 
+#: Inlines the contracts a schema refers to, as the tree of a version (None: ``main``) holds them.
+Bundler = Callable[[ContractVersionEntry | None, Any], Any]
+
+
 def compare(
-    history: Sequence[ContractVersionEntry], proposal: Proposal, mode: Mode, lint: Policy
+    history: Sequence[ContractVersionEntry],
+    proposal: Proposal,
+    mode: Mode,
+    lint: Policy,
+    bundle: Bundler | None = None,
 ) -> CompatReport:
-    """The linter's report on the proposal against ``history`` (oldest first)."""
-    return check(
-        [(v.version, json.loads(v.schema_text)) for v in history], proposal.schema, mode=mode, policy=lint
-    )
+    """The linter's report on the proposal against ``history`` (oldest first); with ``bundle``,
+    references to other contracts are compared by what they mean, as the gate compares them."""
+    old = [(v.version, json.loads(v.schema_text)) for v in history]
+    new = proposal.schema
+    if bundle is not None:
+        old = [(name, bundle(v, schema)) for (name, schema), v in zip(old, history, strict=True)]
+        new = bundle(None, new)
+    return check(old, new, mode=mode, policy=lint)
 
 
 def messages(report: CompatReport) -> list[str]:
@@ -171,7 +184,9 @@ class Plan:
         return self.report.compatible
 
 
-def plan(entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy) -> Plan:
+def plan(
+    entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy, bundle: Bundler | None = None
+) -> Plan:
     """The version registering ``proposal`` would publish, and the linter's report on it.
 
     The version is the smallest the semver policy allows above the latest (what
@@ -183,11 +198,11 @@ def plan(entry: ContractEntry | None, proposal: Proposal, policy: StorePolicy) -
         return Plan(FIRST_VERSION, check([], proposal.schema, mode=mode, policy=lint), ())
     latest = entry.latest
     rules = diff_rules(latest.rules, proposal.rules if proposal.rules is not None else latest.rules)
-    report = with_rule_changes(compare([latest], proposal, mode, lint), rules, mode)
+    report = with_rule_changes(compare([latest], proposal, mode, lint, bundle), rules, mode)
     version = _smallest_above(latest, report)
     history = compared(entry.versions, ContractVersion.parse(version), mode, policy)
     if [v.version for v in history] != [latest.version]:
-        report = with_rule_changes(compare(history, proposal, mode, lint), rules, mode)
+        report = with_rule_changes(compare(history, proposal, mode, lint, bundle), rules, mode)
         version = _smallest_above(latest, report)
     return Plan(version, report, tuple(history))
 

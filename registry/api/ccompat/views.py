@@ -9,14 +9,24 @@ a client can pin a release line with ``use.latest.with.metadata={"major": "1"}``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from registry.api.ccompat.errors import MEDIA_TYPE
+from registry.api.ccompat.references import Reference
 from registry.api.ccompat.subjects import SCHEMA_TYPE
 from registry.index.schema_ids import NumberedVersion
 from registry.lint import CompatReport
+
+
+class ErrorBody(BaseModel):
+    """A refusal, as Confluent's clients read it."""
+
+    error_code: int
+    message: str
 
 
 def metadata(numbered: NumberedVersion) -> dict[str, Any]:
@@ -38,17 +48,20 @@ def with_rule_set(body: dict[str, Any], numbered: NumberedVersion) -> dict[str, 
     return body
 
 
-def schema_body(numbered: NumberedVersion) -> dict[str, Any]:
+def _with_references(body: dict[str, Any], references: Sequence[Reference]) -> dict[str, Any]:
+    if references:
+        body["references"] = [r.body() for r in references]
+    return body
+
+
+def schema_body(numbered: NumberedVersion, references: Sequence[Reference] = ()) -> dict[str, Any]:
     """``GET /schemas/ids/{id}``."""
-    body = {
-        "schemaType": SCHEMA_TYPE,
-        "schema": numbered.entry.schema_text,
-        "metadata": metadata(numbered),
-    }
+    body = {"schemaType": SCHEMA_TYPE, "schema": numbered.entry.schema_text}
+    body = {**_with_references(body, references), "metadata": metadata(numbered)}
     return with_rule_set(body, numbered)
 
 
-def version_body(numbered: NumberedVersion) -> dict[str, Any]:
+def version_body(numbered: NumberedVersion, references: Sequence[Reference] = ()) -> dict[str, Any]:
     """``GET /subjects/{s}/versions/{v}``, a lookup's and a registration's answer."""
     body = {
         "subject": numbered.subject,
@@ -56,8 +69,8 @@ def version_body(numbered: NumberedVersion) -> dict[str, Any]:
         "id": numbered.schema_id,
         "schemaType": SCHEMA_TYPE,
         "schema": numbered.entry.schema_text,
-        "metadata": metadata(numbered),
     }
+    body = {**_with_references(body, references), "metadata": metadata(numbered)}
     return with_rule_set(body, numbered)
 
 
