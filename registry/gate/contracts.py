@@ -8,8 +8,8 @@ from typing import Any
 import pygit2
 
 from registry.errors import InvalidName, LimitExceeded
-from registry.gate.examples import MigrationResult, check_examples, dry_run_migrations
 from registry.gate.bundle import bundled, tree_reader
+from registry.gate.examples import MigrationResult, check_examples, dry_run_migrations
 from registry.gate.published import contract_version
 from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Snapshot, Store
