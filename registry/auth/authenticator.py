@@ -28,6 +28,7 @@ from typing import Any
 
 import jwt
 
+from registry.auth.basic import token_from_authorization
 from registry.auth.errors import AuthConfigError, AuthFailed
 from registry.auth.jwks import Fetch, OidcKeys, RefreshPolicy
 from registry.auth.keys import FetchNeeded, SharedSecret
@@ -75,16 +76,19 @@ def _unverified_header(token: str) -> dict[str, Any]:
 
 
 def bearer_token(authorization: str | None) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header (RFC 6750 §2.1)."""
+    """The token of an ``Authorization`` header: ``Bearer <token>`` (RFC 6750 §2.1), or
+    ``Basic`` credentials whose password is the token (what git clients send)."""
     if authorization is None or not authorization.strip():
         raise AuthFailed.missing()
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        raise AuthFailed(
-            "Authorization header must use Bearer scheme", hint="send 'Authorization: Bearer <token>'"
-        )
-    token = token.strip()
-    if not token:
+    token = token_from_authorization(authorization)
+    if token is None:
+        scheme = authorization.strip().partition(" ")[0].lower()
+        if scheme == "basic":
+            raise AuthFailed.invalid("Basic credentials must be base64 of 'user:token'")
+        if scheme != "bearer":
+            raise AuthFailed(
+                "Authorization header must use Bearer scheme", hint="send 'Authorization: Bearer <token>'"
+            )
         raise AuthFailed.invalid("the Authorization header holds no token")
     if len(token) > MAX_TOKEN_LENGTH:
         raise AuthFailed.invalid(f"the token is longer than {MAX_TOKEN_LENGTH} characters")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 
 import jwt
@@ -48,6 +49,12 @@ def test_the_bearer_scheme_is_case_insensitive(auth: Authenticator) -> None:
     assert auth.authenticate(f"bearer   {token} ").subject == "alice"
 
 
+def test_a_token_is_accepted_as_the_password_of_basic_credentials(auth: Authenticator) -> None:
+    token = mint(SECRET, sub="alice", scopes=["contracts:read"])
+    credentials = base64.b64encode(f"git:{token}".encode()).decode()
+    assert auth.authenticate(f"Basic {credentials}").subject == "alice"
+
+
 @pytest.mark.parametrize("header", [None, "", "   "])
 def test_a_missing_header_is_refused_with_the_old_text(auth: Authenticator, header: str | None) -> None:
     failure = refused(auth, header)
@@ -59,7 +66,8 @@ def test_a_missing_header_is_refused_with_the_old_text(auth: Authenticator, head
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("Basic YWxpY2U6cHc=", "Authorization header must use Bearer scheme"),
+        ("Basic YWxpY2U6cHc=", "Invalid token: Invalid header"),  # alice:pw, "pw" is no JWT
+        ("Basic YWxpY2U=", "Invalid token: Basic credentials must be base64 of 'user:token'"),
         ("Token abc", "Authorization header must use Bearer scheme"),
         ("Bearer", "Invalid token: the Authorization header holds no token"),
         ("Bearer not-a-jwt", "Invalid token: Invalid header"),
