@@ -12,6 +12,7 @@ from registry.trust.sshsig import SigningKey
 if TYPE_CHECKING:
     from registry.auth.authenticator import Authenticator
     from registry.index.live import LiveIndex
+    from registry.replica.follower import Follower
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,7 @@ class ApiConfig:
     key: SigningKey | None
     identity: Identity = field(default_factory=Identity)
     dev: bool = False
+    #: A read replica's follower (None on a primary): writes answer 503 naming its primary.
+    follower: Follower | None = None
+    #: What ``POST /-/refresh`` must carry (``REGISTRY_REFRESH_SECRET``).
+    refresh_secret: str | None = None
