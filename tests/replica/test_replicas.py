@@ -215,3 +215,13 @@ def test_a_refresh_needs_the_shared_secret(cluster: Cluster) -> None:
     assert wrong.status_code == 403
     right = httpx.post(replica.url + "/-/refresh", headers={"X-Registry-Refresh-Secret": REFRESH})
     assert right.status_code == 202
+
+
+def test_a_replica_serves_its_store_over_git_without_its_staging_refs(cluster: Cluster) -> None:
+    replica = cluster.replicas[1]
+    token = mint(SECRET, sub="consumer", scopes=["contracts:read"])
+    host = replica.url.removeprefix("http://")
+    listed = git("ls-remote", f"http://git:{token}@{host}/store.git", env={"GIT_TERMINAL_PROMPT": "0"})
+    refs = [line.split("\t")[1] for line in listed.stdout.splitlines()]
+    assert "refs/heads/main" in refs and "refs/tags/contracts/ritual.started/1.0.0" in refs
+    assert not [r for r in refs if r.startswith("refs/mirror/")]
