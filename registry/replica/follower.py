@@ -46,6 +46,7 @@ class Follower:
         self.last_attempt: float | None = None
         self.last_error: str | None = None
         self.announced: str | None = None  # the newest head the primary told of
+        self._announced_at = 0.0
         self.head: str | None = None  # the primary's head as last fetched
 
     def start(self) -> None:
@@ -65,11 +66,11 @@ class Follower:
         """Fetch as soon as possible; ``head`` is the primary's head, when it said."""
         if head is not None:
             with self._lock:
-                self.announced = head
+                self.announced, self._announced_at = head, time.time()
         self._wake.set()
 
     def sync_once(self) -> SyncResult | None:
-        self.last_attempt = time.time()
+        started = self.last_attempt = time.time()
         try:
             result = self.mirror.sync()
         except RegistryError as exc:
@@ -78,6 +79,9 @@ class Follower:
             return None
         self.last_success, self.last_error = time.time(), None
         self.head = result.head
+        with self._lock:
+            if self._announced_at <= started:  # this fetch saw the primary after it announced
+                self.announced = None
         try:
             self.on_synced(result)
         except Exception:

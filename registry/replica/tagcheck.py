@@ -33,6 +33,9 @@ def registry_keys_at(store: Store, commit: pygit2.Oid) -> dict[bytes, str]:
 def refusal(store: Store, ref: str, tag_id: str) -> str | None:
     """None when ``tag_id`` is signed by a registry key listed at its commit; else why not."""
     try:
+        obj = store.repo[tag_id]
+        if obj.type != pygit2.enums.ObjectType.TAG:
+            return f"the ref names a {obj.type_str}, not an annotated tag"
         published = read_published(store, ref, tag_id)
         if published.armor is None:
             return "the tag is not signed"
