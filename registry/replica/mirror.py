@@ -57,7 +57,7 @@ class Mirror:
 
     data_dir: Path
     url: str
-    #: Extra ``git -c`` settings for the fetch (an ``http.extraHeader`` with a token).
+    #: Extra git settings (``key=value``) for the fetch: an ``http.extraHeader`` with a token.
     git_config: tuple[str, ...] = ()
     refused: dict[str, Refused] = field(default_factory=dict)
 
@@ -78,12 +78,14 @@ class Mirror:
 
     def fetch(self) -> None:
         """Fetch the primary's ``main`` and tags into ``refs/mirror/``; StoreError on failure."""
-        args = ["git"]
-        for setting in self.git_config:
-            args += ["-c", setting]
-        args += [f"--git-dir={self.path}", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
+        args = ["git", f"--git-dir={self.path}", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
         args += ["--", self.url, *REFSPECS]
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
+        # Settings go by environment, not ``-c``: a token in them stays out of the process list.
+        env["GIT_CONFIG_COUNT"] = str(len(self.git_config))
+        for i, setting in enumerate(self.git_config):
+            key, _, value = setting.partition("=")
+            env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
         try:
             done = subprocess.run(args, capture_output=True, text=True, timeout=FETCH_TIMEOUT_S, env=env)
         except subprocess.TimeoutExpired:

@@ -56,7 +56,8 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """The example store's primary, and two replicas it tells of every change (fetching on
-    their own only every 5 minutes, so what they serve within seconds came by refresh).
+    their own only every 5 minutes, so what they serve within seconds came by refresh); the
+    second fetches over HTTP from the primary's own git service.
     One cluster for the module: three servers take seconds to start on a busy machine."""
     tmp = tmp_path_factory.mktemp("cluster")
     key_path = tmp / "registry-key"
@@ -76,10 +77,24 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         )
         started.append(primary)
         primary.wait()
-        for i, port in enumerate(ports):
-            args = ["--mirror", f"file://{store.path}", "--data-dir", str(tmp / f"replica-{i}")]
-            args += ["--port", str(port), "--fetch-interval", "300", "--primary", primary.url]
-            started.append(Served(args, env, tmp / f"replica-{i}.log"))
+        # One replica fetches the store as a path, the other over the primary's git service
+        # with a token (its primary's address then comes from that URL).
+        mirror_token = mint(SECRET, sub="replica", scopes=["contracts:read"])
+        by_path = ["--mirror", f"file://{store.path}", "--primary", primary.url]
+        by_http = ["--mirror", f"{primary.url}/store.git"]
+        for i, (port, how) in enumerate(zip(ports, (by_path, by_http), strict=True)):
+            args = [
+                *how,
+                "--data-dir",
+                str(tmp / f"replica-{i}"),
+                "--port",
+                str(port),
+                "--fetch-interval",
+                "300",
+            ]
+            started.append(
+                Served(args, {**env, "REGISTRY_MIRROR_TOKEN": mirror_token}, tmp / f"replica-{i}.log")
+            )
         for served in started[1:]:
             served.wait()
         yield Cluster(store, primary, started[1:])
