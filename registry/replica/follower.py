@@ -77,6 +77,10 @@ class Follower:
             self.last_error = exc.message
             log.warning("replica sync failed: %s", exc.message)
             return None
+        except Exception as exc:  # the follower outlives one failed sync; the next one retries
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.exception("replica sync failed")
+            return None
         self.last_success, self.last_error = time.time(), None
         self.head = result.head
         with self._lock:
@@ -111,6 +115,7 @@ class Follower:
         """The replica's part of ``/readyz``."""
         now = time.time()
         refused = sorted(self.mirror.refused.values(), key=lambda r: r.tag)
+        held = self.mirror.held_back
         return {
             "primary": self.primary,
             "last_fetch": _when(self.last_success, now),
@@ -124,6 +129,8 @@ class Follower:
                     {"tag": r.tag, "tag_id": r.tag_id, "reason": r.reason} for r in refused[:LISTED_REFUSALS]
                 ],
             },
+            # Signed, but after a refused contract version: serving them would shift schema ids.
+            "held_back": {"count": len(held), "tags": list(held[:LISTED_REFUSALS])},
         }
 
 

@@ -42,6 +42,7 @@ class Refused:
     tag: str  # contracts/<name>/<version>, capsules/<tenant>/<name>/<n>
     tag_id: str
     reason: str
+    commit: str | None = None  # what the tag points at, when it can be read
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Mirror:
     #: Extra git settings (``key=value``) for the fetch: an ``http.extraHeader`` with a token.
     git_config: tuple[str, ...] = ()
     refused: dict[str, Refused] = field(default_factory=dict)
+    #: Signed contract tags not served because a refused one comes before them.
+    held_back: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -72,8 +75,8 @@ class Mirror:
             store = Store.create(self.path)
         else:
             store = Store.open(self.path)
-        store.set_config("uploadpack.hideRefs", MIRROR.rstrip("/"))
-        store.set_config("gc.auto", "0")  # this process packs nothing behind the index's back
+        if store.config("uploadpack.hideRefs") is None:
+            store.set_config("uploadpack.hideRefs", MIRROR.rstrip("/"))
         return store
 
     def fetch(self) -> None:
@@ -97,10 +100,16 @@ class Mirror:
             )
 
     def promote(self, store: Store) -> SyncResult:
-        """Serve every newly fetched tag the registry signed, and the primary's ``main``."""
+        """Serve every newly fetched tag the registry signed, and the primary's ``main``.
+
+        A contract version tagged at or after the commit of a refused contract tag is held
+        back too: the primary numbers the refused version among its Confluent schema ids
+        (ids follow the order of the tags' commits), so serving a later version here would
+        give it an id that means another schema on the primary.
+        """
         fetched = store.refs_under(MIRROR_TAGS)
         served = {**store.refs_under(CONTRACT_TAGS), **store.refs_under(CAPSULE_TAGS)}
-        promote: dict[str, str] = {}
+        signed: dict[str, str] = {}
         new_refusals: list[Refused] = []
         for mirror_ref, tag_id in sorted(fetched.items()):
             ref = TAG_PREFIX + mirror_ref.removeprefix(MIRROR_TAGS)
@@ -115,13 +124,16 @@ class Mirror:
             else:
                 reason = refusal(store, ref, tag_id)
             if reason is None:
-                promote[ref] = tag_id
+                signed[ref] = tag_id
                 self.refused.pop(name, None)
                 continue
-            found = Refused(name, tag_id, reason)
+            found = Refused(name, tag_id, reason, _commit_of(store, tag_id))
             self.refused[name] = found
             new_refusals.append(found)
             log.warning("not serving %s (tag %s): %s", name, tag_id[:12], reason)
+        for gone in [n for n in self.refused if MIRROR_TAGS + n not in fetched]:
+            del self.refused[gone]  # the primary no longer has it
+        promote, self.held_back = self._hold_back(store, signed)
         head = store.repo.references.get(MIRROR_MAIN)
         head_hex = str(head.target) if head is not None else None
         lines = [f"create {ref} {tag_id}" for ref, tag_id in promote.items()]
@@ -130,6 +142,28 @@ class Mirror:
         if lines:
             self._update_refs(lines)
         return SyncResult(head_hex, tuple(r.removeprefix(TAG_PREFIX) for r in promote), tuple(new_refusals))
+
+    def _hold_back(self, store: Store, signed: dict[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+        """``signed`` split into what to promote, and the contract tags held back behind a
+        refused contract tag (see ``promote``)."""
+        blocking = {
+            r.commit for r in self.refused.values() if r.commit is not None and r.tag.startswith("contracts/")
+        }
+        if not blocking:
+            return signed, ()
+        promote: dict[str, str] = {}
+        held: list[str] = []
+        for ref, tag_id in signed.items():
+            commit = _commit_of(store, tag_id)
+            if ref.startswith(CONTRACT_TAGS) and commit is not None and _at_or_after(store, commit, blocking):
+                held.append(ref.removeprefix(TAG_PREFIX))
+            else:
+                promote[ref] = tag_id
+        if held:
+            log.warning(
+                "holding back %d contract version(s) behind a refused tag: %s", len(held), ", ".join(held)
+            )
+        return promote, tuple(held)
 
     def sync(self) -> SyncResult:
         """Fetch, then promote what the registry signed."""
@@ -158,3 +192,23 @@ class Mirror:
             return str(ref.target) == commit or bool(repo.descendant_of(ref.target, pygit2.Oid(hex=commit)))
         except (KeyError, ValueError, pygit2.GitError):
             return False
+
+
+def _commit_of(store: Store, tag_id: str) -> str | None:
+    try:
+        return str(store.repo[tag_id].peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        return None
+
+
+def _at_or_after(store: Store, commit: str, blocking: set[str]) -> bool:
+    if commit in blocking:
+        return True
+    oid = pygit2.Oid(hex=commit)
+    for other in blocking:
+        try:
+            if store.repo.descendant_of(oid, pygit2.Oid(hex=other)):
+                return True
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+    return False

@@ -5,6 +5,7 @@ did not sign is not served and is reported; writes to a replica go to the primar
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -103,15 +104,15 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             served.stop()
 
 
-def push_a_minor_version(tmp_path: Path, store: Store, version: str = "1.1.0") -> None:
+def push_a_minor_version(tmp_path: Path, store: Store, version: str) -> None:
     work = tmp_path / f"work-{version}"
     git("clone", "-q", f"file://{store.path}", str(work))
     schema = work / RITUAL / "schema.json"
     doc = json.loads(schema.read_text())
-    doc["properties"]["note"] = {"type": "string"}
+    doc["properties"][f"note{version.replace('.', '')}"] = {"type": "string"}
     schema.write_text(json.dumps(doc, indent=2))
     meta = work / RITUAL / "contract.yaml"
-    meta.write_text(meta.read_text().replace("version: 1.0.0", f"version: {version}"))
+    meta.write_text(re.sub(r"(?m)^version: .*$", f"version: {version}", meta.read_text()))
     git("commit", "-qam", f"ritual.started {version}", cwd=work)
     pushed = git("push", "origin", "HEAD:main", cwd=work, check=False)
     assert pushed.returncode == 0, pushed.stderr
@@ -133,7 +134,7 @@ def get(served: Served, path: str) -> httpx.Response:
 
 def test_a_push_is_readable_from_both_replicas_within_two_seconds(tmp_path: Path, cluster: Cluster) -> None:
     primary, replicas = cluster.primary, cluster.replicas
-    push_a_minor_version(tmp_path, cluster.store)
+    push_a_minor_version(tmp_path, cluster.store, "1.1.0")
     pushed = time.monotonic()
     for replica in replicas:
         left = 2.0 - (time.monotonic() - pushed)
@@ -158,7 +159,9 @@ def test_a_push_is_readable_from_both_replicas_within_two_seconds(tmp_path: Path
         assert ready["replica"]["last_fetch"]["age_seconds"] < 5
 
 
-def test_a_tag_signed_by_an_unknown_key_is_not_served_and_is_reported(cluster: Cluster) -> None:
+def test_a_tag_signed_by_an_unknown_key_is_not_served_and_is_reported(
+    tmp_path: Path, cluster: Cluster
+) -> None:
     primary, replica, store = cluster.primary, cluster.replicas[0], cluster.store
     head = store.head()
     assert head is not None
@@ -185,6 +188,21 @@ def test_a_tag_signed_by_an_unknown_key_is_not_served_and_is_reported(cluster: C
     assert get(replica, "/registry/contracts/ritual.started/1.0.0").status_code == 200
     metrics = httpx.get(replica.url + "/metrics", timeout=5).text
     assert "registry_replica_refused_tags_total 1.0" in metrics
+
+    # The primary numbers 9.9.9 among its schema ids, so a version published after it is held
+    # back rather than served here under an id that names another schema on the primary.
+    push_a_minor_version(tmp_path, store, "1.2.0")
+
+    def held() -> list[str]:
+        return list(get(replica, "/readyz").json()["replica"]["held_back"]["tags"])
+
+    assert eventually(held, 10.0) == ["contracts/ritual.started/1.2.0"]
+    assert get(primary, "/registry/contracts/ritual.started/1.2.0").status_code == 200
+    assert get(replica, "/registry/contracts/ritual.started/1.2.0").status_code == 404
+    # Every version the replica serves has the primary's schema id.
+    for number in get(replica, "/ccompat/subjects/ritual.started/versions").json():
+        path = f"/ccompat/subjects/ritual.started/versions/{number}"
+        assert get(replica, path).json() == get(primary, path).json()
 
 
 def test_every_write_to_a_replica_answers_503_naming_the_primary(cluster: Cluster) -> None:
