@@ -3,17 +3,26 @@
 Fire and forget: :meth:`Notifier.notify` only records the newest head and wakes a
 thread, so a push or a publish never waits on a replica. Heads that arrive while the
 thread is sending are folded into one more round; a replica that does not answer is
-logged and otherwise ignored (it catches up on its own interval).
+logged and otherwise ignored (it catches up on its own interval). A ``post-receive`` hook
+that runs without a resident gate is a short-lived process: it starts ``python -m
+registry.replica.notify HEAD`` detached (:func:`notify_detached`), which outlives it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from registry.errors import RegistryError
+from registry.replica.settings import ReplicationSettings
+from registry.write.landing import Landing, OnLanded
 
 log = logging.getLogger("registry.replica")
 
@@ -57,10 +66,14 @@ class Notifier:
                 self._send(url, head or None)
 
     def _send(self, url: str, head: str | None) -> None:
+        self._send_to(url, self.secret, head)
+
+    @staticmethod
+    def _send_to(url: str, secret: str, head: str | None) -> None:
         request = urllib.request.Request(
             url + REFRESH_PATH,
             data=json.dumps({"head": head}).encode(),
-            headers={SECRET_HEADER: self.secret, "Content-Type": "application/json"},
+            headers={SECRET_HEADER: secret, "Content-Type": "application/json"},
             method="POST",
         )
         try:
@@ -68,3 +81,56 @@ class Notifier:
                 response.read()
         except (urllib.error.URLError, OSError, ValueError) as exc:
             log.warning("replica %s was not told to refresh: %s", url, exc)
+
+
+def send_once(settings: ReplicationSettings, head: str | None) -> None:
+    """Tell every replica of ``settings`` now, one after the other (the detached process)."""
+    if settings.refresh_secret is None:
+        return
+    for url in settings.replicas:
+        Notifier._send_to(url.rstrip("/"), settings.refresh_secret, head)
+
+
+def notify_detached(head: str, env: Mapping[str, str]) -> None:
+    """Start a process that tells the replicas of ``head``, and do not wait for it.
+
+    Its output goes nowhere: git reads a hook's output until every copy of its pipe is
+    closed, so a child holding it would hold the push.
+    """
+    subprocess.Popen(
+        [sys.executable, "-m", "registry.replica.notify", head],
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def landing_listener(env: Mapping[str, str], *, detached: bool) -> OnLanded | None:
+    """An ``on_landed`` listener that tells ``REGISTRY_REPLICAS`` of each landing's head, or
+    None without replicas. Bad settings are reported on stderr and tell no one: the push is
+    accepted already and must still be tagged."""
+    try:
+        settings = ReplicationSettings.from_env(env)
+    except RegistryError as exc:
+        print(f"registry: warning: replicas are not told of pushes: {exc.message}", file=sys.stderr)
+        return None
+    if not settings.replicas or settings.refresh_secret is None:
+        return None
+    if detached:
+
+        def spawn(landing: Landing) -> None:
+            notify_detached(str(landing.head), env)
+
+        return spawn
+    notifier = Notifier(settings.replicas, settings.refresh_secret)
+
+    def tell(landing: Landing) -> None:
+        notifier.notify(str(landing.head))
+
+    return tell
+
+
+if __name__ == "__main__":
+    send_once(ReplicationSettings.from_env(os.environ), sys.argv[1] if len(sys.argv) > 1 else None)

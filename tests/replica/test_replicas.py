@@ -258,3 +258,30 @@ def test_a_replica_serves_its_store_over_git_without_its_staging_refs(cluster: C
     refs = [line.split("\t")[1] for line in listed.stdout.splitlines()]
     assert "refs/heads/main" in refs and "refs/tags/contracts/ritual.started/1.0.0" in refs
     assert not [r for r in refs if r.startswith("refs/mirror/")]
+
+
+def test_a_push_with_no_server_on_the_primary_tells_the_replicas_from_post_receive(
+    tmp_path: Path, example_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The primary is only a git host here: its post-receive hook (no resident gate) tags the
+    push and starts the process that tells the replicas, so the push does not wait for it."""
+    port = free_port()
+    replica = Served(
+        ["--mirror", f"file://{example_store.path}", "--data-dir", str(tmp_path / "replica"),
+         "--port", str(port), "--fetch-interval", "300"],
+        {"JWT_SECRET": SECRET, "REGISTRY_REFRESH_SECRET": REFRESH},
+        tmp_path / "replica.log",
+    )  # fmt: skip
+    try:
+        replica.wait()
+        monkeypatch.setenv("REGISTRY_REPLICAS", replica.url)
+        monkeypatch.setenv("REGISTRY_REFRESH_SECRET", REFRESH)
+        push_a_minor_version(tmp_path, example_store, "1.1.0")
+        pushed = time.monotonic()
+        served = eventually(
+            lambda: get(replica, "/registry/contracts/ritual.started/1.1.0").status_code == 200, 2.0
+        )
+        assert served, "the replica does not serve 1.1.0 within 2 s of the push"
+        assert time.monotonic() - pushed < 2.0
+    finally:
+        replica.stop()
