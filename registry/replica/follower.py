@@ -50,9 +50,11 @@ class Follower:
         self.head: str | None = None  # the primary's head as last fetched
 
     def start(self) -> None:
-        """Sync once now (a replica starts from what the primary has), then follow."""
+        """Follow from now on, the first fetch at once. It runs on the follower's thread, so a
+        first mirror of a large store does not keep the server from answering its probes
+        (``/readyz`` says not ready until the replica holds something)."""
         self.mirror.ensure()
-        self.sync_once()
+        self._wake.set()
         self._thread = threading.Thread(target=self._run, name="registry-replica", daemon=True)
         self._thread.start()
 

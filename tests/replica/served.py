@@ -30,6 +30,7 @@ class Served:
         )
 
     def wait(self, timeout: float = 60.0) -> Served:
+        """Until ``/readyz`` answers 200: the index is built (a replica's after its first fetch)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -40,7 +41,7 @@ class Served:
                     self.url = found.group(1)
             if self.url:
                 try:
-                    if httpx.get(f"{self.url}/livez", timeout=1.0).status_code == 200:
+                    if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
                         return self
                 except httpx.TransportError:
                     pass
