@@ -57,7 +57,9 @@ def _refusal(primary: str) -> ReplicaWrite:
 
 
 def is_write(method: str, path: str) -> bool:
-    return method not in READS and path != REFRESH_PATH and not READ_POSTS.match(path)
+    if method in READS or path == REFRESH_PATH:
+        return False
+    return not (method == "POST" and READ_POSTS.match(path))
 
 
 def refusal_response(request: Request, primary: str) -> Response:

@@ -229,6 +229,8 @@ def test_every_write_to_a_replica_answers_503_naming_the_primary(cluster: Cluste
     assert ccompat.status_code == 503
     assert ccompat.headers["location"] == primary.url
     assert ccompat.json()["error_code"] == 50003
+    deleted = httpx.delete(replica.url + "/ccompat/subjects/ritual.started", headers=h)
+    assert deleted.status_code == 503 and deleted.json()["error_code"] == 50003
     assert get(replica, "/ccompat/mode").json() == {"mode": "READONLY"}
     assert get(primary, "/ccompat/mode").json() == {"mode": "READWRITE"}
 
