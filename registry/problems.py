@@ -125,6 +125,7 @@ class Code(StrEnum):
     REQUEST_STALE = "request.stale"  # If-Match names an etag that is no longer current
     REQUEST_KEY_REUSED = "request.key_reused"  # an idempotency key sent again with another body
     REQUEST_READ_ONLY = "request.read_only"  # a write to a server that holds no registry key
+    REQUEST_REPLICA = "request.replica"  # a write to a read replica: it belongs to the primary
 
     @property
     def outcome(self) -> Outcome:
@@ -169,6 +170,7 @@ _OUTCOMES: dict[Code, Outcome] = {
     Code.STORE_BUSY: Outcome.UNAVAILABLE,
     Code.REQUEST_STALE: Outcome.CONFLICT,
     Code.REQUEST_READ_ONLY: Outcome.FORBIDDEN,
+    Code.REQUEST_REPLICA: Outcome.UNAVAILABLE,
 }
 
 # The order in which a refusal's kind is chosen when a change breaks several rules: the

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "registry"
-DOMAIN = ("git", "trust", "validate", "lint", "gate", "write", "review", "audit", "index")
+DOMAIN = ("git", "trust", "validate", "lint", "gate", "write", "review", "audit", "index", "replica")
 DOORS = ("registry.hooks", "registry.cli", "registry.api", "registry.auth", "registry.ops", "registry.events")
 DOORS = (*DOORS, "registry.ui")
 

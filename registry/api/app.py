@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.responses import PlainTextResponse
 
-from registry.api import capsules, contracts, docs_pages, errors, fastpath, openapi
+from registry.api import capsules, contracts, docs_pages, errors, fastpath, git_http, openapi
 from registry.api.body_limit import BodyLimit
 from registry.api.config import ApiConfig
 from registry.api.door import Door
@@ -49,6 +49,17 @@ def create_app(config: ApiConfig) -> FastAPI:
     docs_pages.install(app, title=app.title)
     install_ui(app)  # the web UI for people, at /ui/
     app.add_api_route("/healthz", healthz, methods=["GET"], response_class=PlainTextResponse, tags=["health"])
+    git_http.install(app)  # the store over git's smart HTTP protocol, fetches only
+    if config.follower is not None:  # a read replica: writes go to the primary
+        from registry.api.replica import ReplicaWrites, refresh_endpoint
+
+        app.add_api_route(
+            "/-/refresh",
+            refresh_endpoint(config.follower, config.refresh_secret),
+            methods=["POST"],
+            include_in_schema=False,
+        )
+        app.add_middleware(ReplicaWrites, primary=config.follower.primary)
     fastpath.install(app)  # version GETs answered before routing; inside the telemetry below
     from registry.api.ccompat import fastpath as ccompat_fastpath
 

@@ -12,6 +12,7 @@ from registry.trust.sshsig import SigningKey
 if TYPE_CHECKING:
     from registry.auth.authenticator import Authenticator
     from registry.index.live import LiveIndex
+    from registry.replica.follower import Follower
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,7 @@ class ApiConfig:
     dev: bool = False
     #: Seconds a request body may take to arrive in full; then 408.
     body_seconds: float = 30.0
+    #: A read replica's follower (None on a primary): writes answer 503 naming its primary.
+    follower: Follower | None = None
+    #: What ``POST /-/refresh`` must carry (``REGISTRY_REFRESH_SECRET``).
+    refresh_secret: str | None = None

@@ -36,6 +36,8 @@ from registry.git.store import Store
 from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
 from registry.ops.process import prepare_serving, start_operations, stop_operations, uvicorn_log_config
+from registry.replica.notify import Notifier
+from registry.replica.settings import ReplicationSettings
 from registry.settings import Settings
 from registry.trust.keyfile import require_owner_only
 from registry.trust.sshsig import SigningKey
@@ -57,6 +59,13 @@ class ServeOptions:
     port: int = 8080
     workers: int = 1
     dev: bool = False
+    #: A read replica: the primary's store URL (anything ``git fetch`` takes), and where
+    #: the mirror lives; ``store`` is then ``data_dir/store.git``.
+    mirror: str | None = None
+    data_dir: Path | None = None
+    fetch_interval: float = 30.0
+    #: The primary's HTTP address, named in a replica's refusals of writes.
+    primary: str | None = None
 
 
 def authenticator_for(env: MutableMapping[str, str], *, dev: bool) -> Authenticator:
@@ -66,6 +75,21 @@ def authenticator_for(env: MutableMapping[str, str], *, dev: bool) -> Authentica
     if dev and not AuthSettings.from_env(env).configured:
         env["JWT_SECRET"] = secrets.token_urlsafe(48)
     return Authenticator.from_env(env, dev=dev)
+
+
+def replica_notifier(env: MutableMapping[str, str]) -> Notifier | None:
+    """The notifier of ``REGISTRY_REPLICAS``, or None when this primary has no replicas."""
+    settings = ReplicationSettings.from_env(env)
+    if not settings.replicas or settings.refresh_secret is None:
+        return None
+    return Notifier(settings.replicas, settings.refresh_secret)
+
+
+def tell_replicas(index: LiveIndex, notifier: Notifier | None) -> None:
+    """Every new snapshot (a landing in this process, or a change the watcher saw) asks the
+    replicas to fetch; fire and forget, so a push never waits on them."""
+    if notifier is not None:
+        index.subscribe(lambda _old, new: notifier.notify(new.head))
 
 
 def _writer_key(store: Store, settings: Settings, out: TextIO) -> SigningKey | None:
@@ -162,6 +186,11 @@ def serve(
 def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) -> int:
     import uvicorn
 
+    if options.mirror is not None:
+        from registry.api.replica_serve import serve_replica
+
+        return serve_replica(options, env, out)
+    notifier = replica_notifier(env)  # REGISTRY_REPLICAS without a secret: exit 2, before any work
     store = Store.open(options.store)  # a missing store refuses before anything starts
     store_path = store.path.resolve()
     auth = authenticator_for(env, dev=options.dev)  # no secret or key: exit 2, before any work
@@ -179,6 +208,7 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     try:
         index.start()
         start_operations(env, store_path=store_path, index=index)  # logs, traces, events
+        tell_replicas(index, notifier)
         gate = _start_gate(store_path, index.landed, out)
         config = ApiConfig(
             store_path=store_path,
@@ -198,6 +228,8 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     finally:
         index.stop()
         _stop_gate(gate)
+        if notifier is not None:
+            notifier.stop()
         stop_operations()  # events told and drained, spans exported
     return 0
 
@@ -257,6 +289,7 @@ def worker_app() -> ASGIApp:
     index = LiveIndex(store_path, board=board)
     index.start()
     start_operations(env, store_path=store_path, index=index)  # logs, traces, events
+    tell_replicas(index, replica_notifier(env))
     settings = Settings.from_env(env)
     config = ApiConfig(
         store_path=store_path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from registry.errors import InvalidInput
 from registry.settings import Settings
@@ -36,14 +37,57 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="development mode: without JWT_SECRET or a key, make a throwaway secret and print a token",
     )
+    p.add_argument(
+        "--mirror",
+        metavar="URL",
+        help="run as a read replica of the primary's store at URL (anything git fetch takes)",
+    )
+    p.add_argument("--data-dir", type=Path, help="where a replica keeps its mirror (with --mirror)")
+    p.add_argument(
+        "--fetch-interval",
+        type=_seconds,
+        default=30.0,
+        metavar="S",
+        help="seconds between a replica's fetches (default: 30); POST /-/refresh fetches at once",
+    )
+    p.add_argument(
+        "--primary",
+        metavar="URL",
+        help="the primary's HTTP address that a replica's refusals of writes name "
+        "(default: the --mirror URL without /store.git)",
+    )
     p.set_defaults(func=run_serve)
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0.05 <= value <= 86400:
+        raise argparse.ArgumentTypeError("between 0.05 and 86400 seconds")
+    return value
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from registry.api.server import ServeOptions, serve
 
-    store = Settings.from_env(store=args.store).require_store()
     if not 0 <= args.port <= 65535:
         raise InvalidInput(f"port {args.port} is out of range", hint="use a port from 0 to 65535")
-    options = ServeOptions(store=store, host=args.host, port=args.port, workers=args.workers, dev=args.dev)
+    if args.mirror is not None:
+        if args.data_dir is None:
+            raise InvalidInput(
+                "--mirror needs --data-dir", hint="name the directory the replica keeps its mirror in"
+            )
+        store = args.data_dir / "store.git"
+    else:
+        store = Settings.from_env(store=args.store).require_store()
+    options = ServeOptions(
+        store=store,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        dev=args.dev,
+        mirror=args.mirror,
+        data_dir=args.data_dir,
+        fetch_interval=args.fetch_interval,
+        primary=args.primary,
+    )
     return serve(options)

@@ -166,10 +166,17 @@ def run_hooks_install(args: argparse.Namespace) -> int:
 
 
 def run_hooks_serve(args: argparse.Namespace) -> int:
+    import os
+
     from registry.hooks.server import GateServer
+    from registry.replica.notify import landing_listener
 
     store = Store.open(args.store)
-    server = GateServer(store.path, log=lambda line: print(line, file=sys.stderr, flush=True))
+    server = GateServer(
+        store.path,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+        on_landed=landing_listener(os.environ, detached=False),  # REGISTRY_REPLICAS are told
+    )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

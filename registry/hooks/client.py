@@ -80,5 +80,9 @@ def run(hook: str) -> int:
 
     from registry.hooks import receive
 
-    judge = receive.pre_receive if hook == "pre-receive" else receive.post_receive
-    return judge(io.StringIO(data))
+    if hook == "pre-receive":
+        return receive.pre_receive(io.StringIO(data))
+    from registry.replica.notify import landing_listener
+
+    # No resident gate: this process tags; the replicas are told by a process that outlives it.
+    return receive.post_receive(io.StringIO(data), on_landed=landing_listener(os.environ, detached=True))

@@ -32,7 +32,8 @@ def install_operations(app: FastAPI, config: ApiConfig) -> None:
     from registry.ops.requests import RequestTelemetry
 
     has_healthz = "/healthz" in _paths(app.router.routes)
-    app.include_router(router(config.index, config.store_path, healthz=not has_healthz))
+    replica = config.follower.status if config.follower is not None else None
+    app.include_router(router(config.index, config.store_path, healthz=not has_healthz, replica=replica))
     app.add_middleware(RequestTelemetry, skip=QUIET_PATHS)
     observe_snapshot(config.index.snapshot)
     config.index.subscribe(lambda _old, new: observe_snapshot(new))

@@ -119,6 +119,16 @@ class Metrics:
             "registry_events_dropped_total",
             "Events dropped because the outbox was full (oldest first)",
         )
+        self.replica_refused = Counter(
+            "registry_replica_refused_tags_total",
+            "Version tags a read replica fetched and did not serve: not signed by a registry key "
+            "that registry.yaml listed at their commit",
+        )
+        self.replica_last_fetch = Gauge(
+            "registry_replica_last_fetch_timestamp_seconds",
+            "Unix time of a read replica's last successful fetch from its primary",
+            multiprocess_mode="livemin",
+        )
 
 
 _lock = threading.Lock()

@@ -5,7 +5,7 @@
 - ``/livez``: the process is alive (``OK``);
 - ``/readyz``: ready to take traffic: the index holds a first snapshot, the store can be
   read, and how long ago the index was last refreshed. 503 until the first snapshot, or
-  while the store cannot be read;
+  while the store cannot be read; on a read replica, also its lag and what it refused;
 - ``/metrics``: Prometheus' text format (``metrics.py``).
 
 None of them needs a token: they say nothing about the store's content beyond a count.
@@ -14,6 +14,7 @@ None of them needs a token: they say nothing about the store's content beyond a 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,8 +49,15 @@ def store_readable(store_path: Path) -> tuple[bool, str | None]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
-def readiness(index: Index, store_path: Path) -> tuple[bool, dict[str, Any]]:
-    """Whether the server is ready, and the facts that say so."""
+def readiness(
+    index: Index, store_path: Path, replica: Callable[[], dict[str, Any]] | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Whether the server is ready, and the facts that say so.
+
+    A read replica adds its lag (``replica``: the last successful fetch, whether the
+    primary's head is known to be ahead) and the tags it refused to serve; it is not
+    ready before it holds anything from its primary.
+    """
     snapshot = index.snapshot
     loaded = snapshot is not None and snapshot.built_at > 0
     readable, reason = store_readable(store_path)
@@ -65,10 +73,22 @@ def readiness(index: Index, store_path: Path) -> tuple[bool, dict[str, Any]]:
         },
         "store": {"readable": readable, **({"error": reason} if reason else {})},
     }
-    return loaded and readable, body
+    ready = loaded and readable
+    if replica is not None:
+        body["replica"] = status = replica()
+        held = snapshot is not None and snapshot.head is not None
+        ready = ready and (held or status.get("last_fetch") is not None)
+        body["status"] = "ready" if ready else "not ready"
+    return ready, body
 
 
-def router(index: Index, store_path: Path, *, healthz: bool = True) -> APIRouter:
+def router(
+    index: Index,
+    store_path: Path,
+    *,
+    healthz: bool = True,
+    replica: Callable[[], dict[str, Any]] | None = None,
+) -> APIRouter:
     """The probe and metrics routes; ``healthz=False`` when another router answers ``/healthz``."""
     r = APIRouter(tags=["operations"])
 
@@ -88,7 +108,7 @@ def router(index: Index, store_path: Path, *, healthz: bool = True) -> APIRouter
 
     @r.get("/readyz", summary="the index is loaded and the store readable")
     def readyz() -> Response:
-        ready, body = readiness(index, store_path)
+        ready, body = readiness(index, store_path, replica)
         return JSONResponse(body, status_code=200 if ready else 503, headers=NO_STORE)
 
     @r.get("/metrics", summary="Prometheus metrics")
