@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from registry.auth.basic import MAX_AUTHORIZATION_LENGTH, token_from_authorization
+from registry.auth.basic import MAX_CREDENTIALS, token_from_authorization
 
 
 def basic(text: str) -> str:
@@ -37,7 +37,7 @@ def test_a_basic_password_is_the_token_whatever_the_user_name() -> None:
         basic("no-colon-here"),
         basic("user:"),
         "Basic " + base64.b64encode(b"user:\xff\xfe").decode(),
-        "Bearer " + "a" * MAX_AUTHORIZATION_LENGTH,
+        "Basic " + "a" * (MAX_CREDENTIALS + 4),
     ],
 )
 def test_anything_else_holds_no_token(value: str) -> None:
