@@ -9,6 +9,7 @@ from pathlib import Path
 from registry.errors import InvalidInput
 from registry.gate.accepted import TAGGED_MARK, untagged
 from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy, policy_at
+from registry.git.packing import configure_for_scale, pack_refs
 from registry.git.store import Store
 from registry.settings import SIGNING_KEY_CONFIG
 from registry.trust.signers import Signer
@@ -52,6 +53,9 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
     store.set_config("core.logAllRefUpdates", "true")
     store.set_config("gc.reflogExpire", "never")
     store.set_config("gc.reflogExpireUnreachable", "never")
+    # Version tags are hidden from pushes and kept packed, so they do not slow pushes.
+    configure_for_scale(store)
+    pack_refs(store.path)
     _mark_tagged(store)
     return written
 

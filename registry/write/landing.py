@@ -18,6 +18,7 @@ import pygit2
 
 from registry.gate.accepted import TAGGED_MARK, Pending, accepted, untagged
 from registry.gate.published import NewVersion, tag_message
+from registry.git.packing import keep_packed
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
 
@@ -118,7 +119,7 @@ def land_with_main(
         reflog=reflog,
         follow=TAGGED_MARK,
     )
-    return _announce(Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
+    return _announce(store, Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
 
 
 def land_pending(
@@ -150,10 +151,12 @@ def land_pending(
         if store.create_tag_ref(v.tag_ref, v.tag_id)
     ]
     store.move_forward(TAGGED_MARK, upto)
-    return _announce(Landing(door, upto, tuple(created), datetime.now(UTC)), on_landed)
+    return _announce(store, Landing(door, upto, tuple(created), datetime.now(UTC)), on_landed)
 
 
-def _announce(landing: Landing, on_landed: OnLanded | None) -> Landing:
+def _announce(store: Store, landing: Landing, on_landed: OnLanded | None) -> Landing:
     if on_landed is not None and landing.versions:
         on_landed(landing)
+    if landing.versions:
+        keep_packed(store.path)  # after the listeners: readers hear of a landing first
     return landing
