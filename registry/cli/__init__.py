@@ -21,6 +21,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 _COMMAND_MODULES = (
     "keys_cmd",
+    "key_cmd",
     "store_cmd",
     "publish_cmd",
     "lint_cmd",

@@ -15,10 +15,10 @@ from registry.settings import SIGNING_KEY_CONFIG
 from registry.trust.signers import Signer
 from registry.trust.sshsig import SigningKey
 from registry.write.publish import PublishResult, Writer, publish_files
+from registry.write.registry_key import REGISTRY_PRINCIPAL
 
 HOOK_NAMES = ("pre-receive", "post-receive")
 _HOOK_SOURCES = Path(__file__).resolve().parent.parent / "hooks" / "scripts"
-REGISTRY_PRINCIPAL = "registry"
 
 
 def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:

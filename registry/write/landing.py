@@ -21,6 +21,7 @@ from registry.gate.published import NewVersion, tag_message
 from registry.git.packing import keep_packed
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
+from registry.write.registry_key import check_registry_key
 
 #: Which door a landing came through.
 Door = Literal["cli", "http", "push", "repair"]
@@ -111,6 +112,8 @@ def land_with_main(
     ``VersionExists`` when a tag appeared meanwhile. The tagged mark follows ``main``
     when nothing was pending before.
     """
+    if versions:
+        check_registry_key(store, key, at=new)
     landed = receipts(store, [Pending(v, new) for v in versions], key=key, tagger=tagger)
     store.advance(
         expected=expected,
@@ -145,6 +148,8 @@ def land_pending(
     pending = list(view.pending)
     if legacy:
         pending += [Pending(v, upto) for v in untagged(store, upto, view)]
+    if pending:
+        check_registry_key(store, key, at=upto)
     created = [
         v
         for v in receipts(store, pending, key=key, tagger=tagger)
