@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "keys_cmd",
     "key_cmd",
     "store_cmd",
+    "backup_cmd",
     "publish_cmd",
     "lint_cmd",
     "review_cmd",
