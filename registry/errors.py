@@ -104,6 +104,13 @@ class SignatureError(RegistryError):
     code = Code.SIGNATURE_INVALID
 
 
+class RegistryKeyNotListed(RegistryError):
+    """The key a writer would sign version tags with is not the registry signer ``registry.yaml``
+    lists: its tags would fail every verification, so nothing is written."""
+
+    code = Code.SIGNATURE_REGISTRY_KEY
+
+
 class StoreError(RegistryError):
     """The store is not a registry store, or cannot be read or written."""
 

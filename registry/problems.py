@@ -105,6 +105,7 @@ class Code(StrEnum):
     # signatures and rights
     SIGNATURE_INVALID = "signature.invalid"
     SIGNATURE_PERMISSION = "signature.permission"
+    SIGNATURE_REGISTRY_KEY = "signature.registry_key"  # the writer's key is not registry.yaml's
     # authentication and tenancy (the HTTP doors)
     AUTH_MISSING = "auth.missing"
     AUTH_INVALID = "auth.invalid"
@@ -146,6 +147,7 @@ _OUTCOMES: dict[Code, Outcome] = {
     Code.VERSION_INCOMPATIBLE: Outcome.BREAKING,
     Code.SIGNATURE_INVALID: Outcome.FORBIDDEN,
     Code.SIGNATURE_PERMISSION: Outcome.FORBIDDEN,
+    Code.SIGNATURE_REGISTRY_KEY: Outcome.UNAVAILABLE,
     Code.REF_NAMESPACE: Outcome.FORBIDDEN,
     Code.AUTH_MISSING: Outcome.UNAUTHENTICATED,
     Code.AUTH_INVALID: Outcome.UNAUTHENTICATED,

@@ -1,7 +1,9 @@
 """Offline verification of a store or clone: every version tag's signature and digest.
 
 Needs no server and no ``ssh-keygen``: the trusted keys are the signers of
-``registry.yaml`` on ``main`` unless the caller names its own.
+``registry.yaml`` on ``main`` and, for each tag, those it listed at the commit the tag
+points at (so versions signed before a key rotation keep verifying), unless the caller
+names its own.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ class Finding:
 _UNREADABLE = (RegistryError, ValueError, LookupError, TypeError, struct.error, pygit2.GitError)
 
 
-def _check_tag(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]) -> Finding:
+def _check_tag(
+    store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str], *, trust_history: bool = True
+) -> Finding:
     """One version tag's finding; a tag that cannot even be read fails alone."""
     try:
-        return _check_tag_fields(store, ref, tag_id, allowed)
+        return _check_tag_fields(store, ref, tag_id, allowed, trust_history)
     except _UNREADABLE as exc:
         text = exc.message if isinstance(exc, RegistryError) else f"{type(exc).__name__}: {exc}"
         return Finding(ref.removeprefix(TAG_PREFIX), False, f"cannot be checked: {text}")
@@ -55,7 +59,9 @@ def _signature_bytes(field: str | None) -> bytes | None:
         return None
 
 
-def _check_tag_fields(store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str]) -> Finding:
+def _check_tag_fields(
+    store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str], trust_history: bool
+) -> Finding:
     name = ref.removeprefix(TAG_PREFIX)
     try:
         published = read_published(store, ref, tag_id)
@@ -63,12 +69,16 @@ def _check_tag_fields(store: Store, ref: str, tag_id: str, allowed: Mapping[byte
         return Finding(name, False, f"tag object unreadable: {exc}")
     if published.armor is None:
         return Finding(name, False, "tag is not signed")
+    snap = store.snapshot(published.commit)
+    policy = policy_at(store, published.commit)
+    if trust_history:
+        # A tag written before a key rotation was signed by the key registry.yaml listed
+        # then, at the commit it tags; the head's signers are trusted as well.
+        allowed = {**policy.allowed_keys(), **allowed}
     try:
         principal = verify_ssh(published.armor, published.signed_payload, allowed)
     except RegistryError as exc:
         return Finding(name, False, f"tag signature: {exc.message}")
-    snap = store.snapshot(published.commit)
-    policy = policy_at(store, published.commit)
     parts = name.split("/")
     if parts[0] == "contracts":
         actual = contract_version_at(snap, parts[1], policy)
@@ -109,7 +119,10 @@ def verify_store(
         if ref not in refs:
             return [Finding(only, False, "no such version tag")]
         refs = {ref: refs[ref]}
-    findings = [_check_tag(store, ref, oid, allowed) for ref, oid in sorted(refs.items())]
+    history = trusted is None
+    findings = [
+        _check_tag(store, ref, oid, allowed, trust_history=history) for ref, oid in sorted(refs.items())
+    ]
     if only is None and head is not None:
         view = accepted(store)
         for version in [p.version for p in view.pending] + untagged(store, head, view):

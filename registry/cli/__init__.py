@@ -24,7 +24,9 @@ EXIT_OUTPUT_CLOSED = 141
 
 _COMMAND_MODULES = (
     "keys_cmd",
+    "key_cmd",
     "store_cmd",
+    "backup_cmd",
     "publish_cmd",
     "lint_cmd",
     "review_cmd",

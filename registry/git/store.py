@@ -168,7 +168,9 @@ class Store:
         libgit2 has no glob over refs in pygit2, and listing every ref would make the
         gate's cost grow with the store; this reads one directory and the packed file.
         """
-        refs = packed_refs(self.path / "packed-refs").under(prefix)
+        # Loose first, then packed: ``git pack-refs`` writes packed-refs before it prunes a
+        # loose ref, so in this order a pack running meanwhile cannot hide a ref.
+        loose: dict[str, str] = {}
         base = self.path / prefix
         if base.is_dir():
             for dirpath, _dirs, files in os.walk(base):
@@ -182,8 +184,8 @@ class Store:
                     except OSError:
                         continue
                     if len(text) >= 40 and not text.startswith("ref:"):
-                        refs[name] = text
-        return refs
+                        loose[name] = text
+        return {**packed_refs(self.path / "packed-refs").under(prefix), **loose}
 
     def tag_target(self, tag_oid: str) -> tuple[pygit2.Oid, bytes]:
         """The commit an annotated tag points at, and the tag's raw bytes."""

@@ -65,7 +65,10 @@ class TagRefs(Mapping[str, str]):
 
     @classmethod
     def read(cls, store_path: Path) -> TagRefs:
-        return cls(_packed_map(store_path / "packed-refs"), _loose(store_path))
+        # Loose first: ``git pack-refs`` writes packed-refs before it prunes loose refs, so a
+        # pack running between the two reads cannot hide a tag (registry.git.packing).
+        loose = _loose(store_path)
+        return cls(_packed_map(store_path / "packed-refs"), loose)
 
     def __getitem__(self, ref: str) -> str:
         value = self.loose.get(ref)

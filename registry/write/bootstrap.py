@@ -9,15 +9,16 @@ from pathlib import Path
 from registry.errors import InvalidInput
 from registry.gate.accepted import TAGGED_MARK, untagged
 from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy, policy_at
+from registry.git.packing import configure_for_scale, pack_refs
 from registry.git.store import Store
 from registry.settings import SIGNING_KEY_CONFIG
 from registry.trust.signers import Signer
 from registry.trust.sshsig import SigningKey
 from registry.write.publish import PublishResult, Writer, publish_files
+from registry.write.registry_key import REGISTRY_PRINCIPAL
 
 HOOK_NAMES = ("pre-receive", "post-receive")
 _HOOK_SOURCES = Path(__file__).resolve().parent.parent / "hooks" / "scripts"
-REGISTRY_PRINCIPAL = "registry"
 
 
 def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
@@ -52,6 +53,9 @@ def install_hooks(store: Store, *, python: str | None = None) -> list[Path]:
     store.set_config("core.logAllRefUpdates", "true")
     store.set_config("gc.reflogExpire", "never")
     store.set_config("gc.reflogExpireUnreachable", "never")
+    # Version tags are hidden from pushes and kept packed, so they do not slow pushes.
+    configure_for_scale(store)
+    pack_refs(store.path)
     _mark_tagged(store)
     return written
 

@@ -18,8 +18,10 @@ import pygit2
 
 from registry.gate.accepted import TAGGED_MARK, Pending, accepted, untagged
 from registry.gate.published import NewVersion, tag_message
+from registry.git.packing import keep_packed
 from registry.git.store import Identity, Store
 from registry.trust.sshsig import SigningKey
+from registry.write.registry_key import check_registry_key
 
 #: Which door a landing came through.
 Door = Literal["cli", "http", "push", "repair"]
@@ -110,6 +112,8 @@ def land_with_main(
     ``VersionExists`` when a tag appeared meanwhile. The tagged mark follows ``main``
     when nothing was pending before.
     """
+    if versions:
+        check_registry_key(store, key, at=new)
     landed = receipts(store, [Pending(v, new) for v in versions], key=key, tagger=tagger)
     store.advance(
         expected=expected,
@@ -118,7 +122,7 @@ def land_with_main(
         reflog=reflog,
         follow=TAGGED_MARK,
     )
-    return _announce(Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
+    return _announce(store, Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
 
 
 def land_pending(
@@ -144,16 +148,20 @@ def land_pending(
     pending = list(view.pending)
     if legacy:
         pending += [Pending(v, upto) for v in untagged(store, upto, view)]
+    if pending:
+        check_registry_key(store, key, at=upto)
     created = [
         v
         for v in receipts(store, pending, key=key, tagger=tagger)
         if store.create_tag_ref(v.tag_ref, v.tag_id)
     ]
     store.move_forward(TAGGED_MARK, upto)
-    return _announce(Landing(door, upto, tuple(created), datetime.now(UTC)), on_landed)
+    return _announce(store, Landing(door, upto, tuple(created), datetime.now(UTC)), on_landed)
 
 
-def _announce(landing: Landing, on_landed: OnLanded | None) -> Landing:
+def _announce(store: Store, landing: Landing, on_landed: OnLanded | None) -> Landing:
     if on_landed is not None and landing.versions:
         on_landed(landing)
+    if landing.versions:
+        keep_packed(store.path)  # after the listeners: readers hear of a landing first
     return landing
