@@ -21,6 +21,7 @@ DESCRIPTION = """A GitOps registry of contracts (JSON Schemas) and capsules, ser
 
 * `/registry/contracts/…`: the old demon-registry API (camelCase, plain-text errors).
 * `/api/v1/capsules/…`: the old capsule registry API (snake_case, RFC 7807 problem+json, `X-Tenant-ID`).
+* `/ccompat/…`: Confluent Schema Registry's API, for Kafka serializers (`{error_code, message}` errors).
 
 Every write becomes a signed commit and a signed tag in the store; answers come from an
 index of the store, and a write answers once the index holds it.
