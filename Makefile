@@ -13,12 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,otel]'
 	touch $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/ruff check registry tests bench hooks/pre-receive hooks/post-receive
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check registry tests bench
+	$(BIN)/ruff check registry tests bench hooks/pre-receive hooks/post-receive
 	$(BIN)/ruff format --check registry tests bench
 
 demo: $(STAMP)

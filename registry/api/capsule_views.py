@@ -152,4 +152,3 @@ def listing(
             "total_pages": math.ceil(len(items) / page_size),
         },
     }
-

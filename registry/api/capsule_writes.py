@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from registry.api.errors import Stale
-from registry.errors import InvalidInput, VersionExists
+from registry.errors import InvalidInput, NothingToPublish, VersionExists
 from registry.gate.published import capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Snapshot, Store
@@ -145,7 +145,7 @@ def change_meta(
 
     try:
         return publish(store, build, message=message, writer=writer, door="http", on_landed=on_landed)
-    except VersionExists:
+    except NothingToPublish:
         if unchanged:
             return None
         raise

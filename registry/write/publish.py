@@ -21,6 +21,7 @@ from registry.errors import (
     ConcurrentUpdate,
     ContentAlreadyPublished,
     InvalidInput,
+    NothingToPublish,
     RegistryError,
     VersionExists,
     refusal,
@@ -62,9 +63,7 @@ def refusal_of(verdict: Verdict) -> RegistryError:
     """The typed error for a verdict that refuses; a duplicate capsule names its version."""
     for capsule in verdict.capsules:
         if capsule.duplicate_of is not None:
-            error: RegistryError = ContentAlreadyPublished(capsule.duplicate_of)
-            error.problems = verdict.problems
-            return error
+            return ContentAlreadyPublished(capsule.duplicate_of, problems=verdict.problems)
     return refusal(verdict.problems)
 
 
@@ -97,7 +96,7 @@ def publish(
         changes = build(snap)
         tree = store.write_tree(head, changes)
         if snap.tree is not None and tree == snap.tree.id:
-            raise VersionExists("nothing to publish: the store already holds exactly these files")
+            raise NothingToPublish("nothing to publish: the store already holds exactly these files")
         now = int(time.time())
         commit = store.write_commit(
             tree=tree,
@@ -183,10 +182,8 @@ def publish_contract(
         if item.description is not None:
             meta["description"] = item.description
         if current is not None:
-            try:
-                old = yaml.safe_load(current) or {}
-            except yaml.YAMLError:
-                old = {}
+            # The gate accepted this file, so it reads; if it did not, say so rather than drop its settings.
+            old = load_yaml(current, limits=Limits(), path_hint=f"{where}/contract.yaml") or {}
             # A contract's settings outlive its versions; its deprecation does not.
             for key in ("compatibility", "policy"):
                 if isinstance(old, dict) and key in old:

@@ -12,6 +12,7 @@ from registry.errors import (
     BreakingChange,
     ContentAlreadyPublished,
     InvalidName,
+    NothingToPublish,
     RegistryError,
     ValidationFailed,
     VersionExists,
@@ -84,6 +85,18 @@ def test_same_capsule_content_reformatted_is_refused_naming_the_version(
     reformatted = json.dumps(CAPSULE).encode()  # JSON is YAML: same content, other spelling
     with pytest.raises(ContentAlreadyPublished, match="Content already published as version 1"):
         publish_capsule(empty_store, "acme", reformatted, writer=writer)
+    assert refs(empty_store) == before
+
+
+def test_the_same_files_again_are_nothing_to_publish_not_a_version(
+    empty_store: Store, writer: Writer
+) -> None:
+    publish_capsule(empty_store, "acme", capsule_text(), writer=writer)
+    before = refs(empty_store)
+    with pytest.raises(NothingToPublish, match="nothing to publish") as caught:
+        publish_capsule(empty_store, "acme", capsule_text(), writer=writer)
+    assert caught.value.code == "version.exists"  # doors answer it as before: the thing asked for is there
+    assert not isinstance(caught.value, VersionExists)
     assert refs(empty_store) == before
 
 

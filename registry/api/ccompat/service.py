@@ -18,7 +18,7 @@ from registry.api.ccompat.errors import OPERATION_TIMEOUT, CcompatError
 from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.auth.principal import Principal
-from registry.errors import VersionExists, VersionNotIncreasing
+from registry.errors import NothingToPublish, VersionExists, VersionNotIncreasing
 from registry.gate.policy import StorePolicy, policy_at
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
 from registry.index.snapshot import ContractEntry, IndexSnapshot
@@ -104,7 +104,7 @@ class Ccompat:
             item = _contract_input(name, plan.version, proposal, entry)
             try:
                 self._publish(principal, item)
-            except (VersionExists, VersionNotIncreasing):
+            except (VersionExists, NothingToPublish, VersionNotIncreasing):
                 # Another writer published this version first: plan again on what it wrote.
                 if attempt + 1 == PUBLISH_ATTEMPTS:
                     raise
