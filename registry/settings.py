@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.errors import InvalidInput
-from registry.git.store import Identity, Store
-from registry.trust.sshsig import SigningKey
+from registry.model import Identity
 
+#: The store's git config entry naming the registry key (``trust.registry_key`` reads it).
 SIGNING_KEY_CONFIG = "registry.signingKey"
 
 
@@ -36,14 +36,3 @@ class Settings:
         if self.store is None:
             raise InvalidInput("no store given", hint="pass --store PATH or set REGISTRY_STORE")
         return self.store
-
-    def key_for(self, store: Store) -> SigningKey:
-        """The registry key: the flag or environment, else the one the store's config names."""
-        path = self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
-        if path is None:
-            raise InvalidInput(
-                "no registry signing key",
-                hint="pass --signing-key PATH, set REGISTRY_SIGNING_KEY, or set registry.signingKey "
-                "in the store's git config",
-            )
-        return SigningKey.load(path)

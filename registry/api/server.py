@@ -37,6 +37,7 @@ from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
 from registry.ops.process import prepare_serving, start_operations, stop_operations, uvicorn_log_config
 from registry.settings import Settings
+from registry.trust.registry_key import registry_key
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
 
@@ -69,7 +70,7 @@ def authenticator_for(env: MutableMapping[str, str], *, dev: bool) -> Authentica
 
 def _writer_key(store: Store, settings: Settings, out: TextIO) -> SigningKey | None:
     try:
-        return settings.key_for(store)
+        return registry_key(store, settings.signing_key)
     except (RegistryError, OSError, ValueError) as exc:
         print(f"registry: warning: no registry key ({exc}); writes will be refused", file=out)
         return None

@@ -19,6 +19,7 @@ from registry.cli import publish_remote
 from registry.errors import InvalidInput
 from registry.git.store import Store
 from registry.settings import Settings
+from registry.trust.registry_key import registry_key
 from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
 
 
@@ -68,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _open(args: argparse.Namespace) -> tuple[Store, Writer]:
     settings = Settings.from_env(store=args.store, signing_key=args.signing_key)
     store = Store.open(settings.require_store())
-    return store, Writer(settings.key_for(store), settings.identity)
+    return store, Writer(registry_key(store, settings.signing_key), settings.identity)
 
 
 def _remote(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> publish_remote.Remote | None:

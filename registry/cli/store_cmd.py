@@ -14,6 +14,7 @@ from registry.gate.accepted import Pending, accepted, untagged
 from registry.git.store import Store
 from registry.settings import Settings
 from registry.text import printable
+from registry.trust.registry_key import registry_key
 from registry.trust.sshsig import PublicKey, SigningKey, allowed_signers_line
 from registry.write.bootstrap import init_store, install_hooks
 from registry.write.landing import land_pending
@@ -190,7 +191,12 @@ def run_tag_missing(args: argparse.Namespace) -> int:
         print("the store is empty")
         return 0
     landing = land_pending(
-        store, upto=head, key=settings.key_for(store), tagger=settings.identity, door="repair", legacy=True
+        store,
+        upto=head,
+        key=registry_key(store, settings.signing_key),
+        tagger=settings.identity,
+        door="repair",
+        legacy=True,
     )
     for landed in landing.versions:
         print(f"tagged {landed.tag_ref}")

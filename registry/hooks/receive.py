@@ -26,6 +26,7 @@ from registry.model import Limits
 from registry.problems import Code, Problem
 from registry.settings import Settings
 from registry.text import diagnostic_lines, printable
+from registry.trust.registry_key import registry_key
 from registry.write.landing import OnLanded, land_pending
 
 ZERO = "0" * 40
@@ -236,7 +237,7 @@ def post_receive(
         if not updates:
             return 0
         settings = Settings.from_env(env={})
-        key = settings.key_for(store)
+        key = registry_key(store, settings.signing_key)
         for u in updates:
             new = pygit2.Oid(hex=u.new)
             landing = land_pending(

@@ -135,6 +135,22 @@ def metrics() -> Metrics:
     return _metrics
 
 
+class EventsMetrics:
+    """The events publisher's listener (``events.service.EventsListener``): its counts as metrics."""
+
+    def pending(self, count: int) -> None:
+        metrics().events_pending.set(count)
+
+    def dropped(self, count: int) -> None:
+        metrics().events_dropped.inc(count)
+
+    def failed(self) -> None:
+        metrics().events_failed.inc()
+
+    def published(self, event_type: str) -> None:
+        metrics().events.labels(event_type).inc()
+
+
 def multiprocess_dir() -> Path | None:
     path = os.environ.get(MULTIPROC_ENV)
     return Path(path) if path else None

@@ -26,7 +26,7 @@ from typing import Any
 from registry.events.service import EventsService, Index, start_events
 from registry.events.settings import EventsSettings
 from registry.ops.logs import configure_logging, uvicorn_log_config
-from registry.ops.metrics import MULTIPROC_ENV, prepare_multiprocess, process_exiting
+from registry.ops.metrics import MULTIPROC_ENV, EventsMetrics, prepare_multiprocess, process_exiting
 from registry.ops.tracing import TracingSettings, configure_tracing, shutdown_tracing
 
 log = logging.getLogger("registry.ops")
@@ -61,7 +61,9 @@ def start_operations(env: Mapping[str, str], *, store_path: Path, index: Index) 
     """Logs, tracing and events for this serving process (see the module docstring)."""
     configure_logging(env.get("LOG_LEVEL", "INFO"))
     configure_tracing(TracingSettings.from_env(env))
-    events = start_events(EventsSettings.from_env(env), store_path=store_path, index=index)
+    events = start_events(
+        EventsSettings.from_env(env), store_path=store_path, index=index, listener=EventsMetrics()
+    )
     _running.update(events=events, started=True)
     return events
 

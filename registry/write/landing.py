@@ -16,9 +16,10 @@ from typing import Literal
 
 import pygit2
 
+from registry.errors import ConcurrentUpdate, VersionExists
 from registry.gate.accepted import TAGGED_MARK, Pending, accepted, untagged
 from registry.gate.published import NewVersion, tag_message
-from registry.git.store import Identity, Store
+from registry.git.store import Identity, RefsLocked, Store, TagTaken
 from registry.trust.sshsig import SigningKey
 
 #: Which door a landing came through.
@@ -111,13 +112,24 @@ def land_with_main(
     when nothing was pending before.
     """
     landed = receipts(store, [Pending(v, new) for v in versions], key=key, tagger=tagger)
-    store.advance(
-        expected=expected,
-        new=new,
-        tags={v.tag_ref: v.tag_id for v in landed},
-        reflog=reflog,
-        follow=TAGGED_MARK,
-    )
+    try:
+        store.advance(
+            expected=expected,
+            new=new,
+            tags={v.tag_ref: v.tag_id for v in landed},
+            reflog=reflog,
+            follow=TAGGED_MARK,
+        )
+    except TagTaken as exc:
+        raise VersionExists(
+            f"{exc.name} is published already",
+            hint="published versions never change: bump the version",
+        ) from None
+    except RefsLocked:
+        raise ConcurrentUpdate(
+            "the store is busy: its refs stayed locked",
+            hint="try again; if it persists, remove stale *.lock files under the store's refs/",
+        ) from None
     return _announce(Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
 
 
