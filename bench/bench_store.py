@@ -42,7 +42,7 @@ def bench_publish(tmp: Path, n: int) -> None:
             {"type": "object", "properties": {f"f{j}": {"type": "string"} for j in range(i + 1)}}
         )
         t0 = time.perf_counter()
-        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer)
+        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer, door="cli")
         times.append(time.perf_counter() - t0)
     base = []
     head = store.head()

@@ -1,12 +1,12 @@
-"""One typed settings object, built at the edge from flags and the environment."""
+"""One typed settings object, built at the edge from flags and the environment (``environment.py``)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.environment import environment
 from registry.errors import InvalidInput
 from registry.model import Identity
 
@@ -23,7 +23,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
         """Flags win; ``REGISTRY_STORE``/``REGISTRY_SIGNING_KEY`` fill what they leave out."""
-        env = os.environ if env is None else env
+        env = environment() if env is None else env
         store = flags.get("store") or env.get("REGISTRY_STORE")
         key = flags.get("signing_key") or env.get("REGISTRY_SIGNING_KEY")
         identity = Identity(

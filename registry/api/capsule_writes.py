@@ -21,8 +21,8 @@ from registry.gate.verdict import Verdict
 from registry.git.store import Snapshot, Store
 from registry.model import Limits, capsule_name
 from registry.validate import load_yaml
-from registry.write.landing import OnLanded
 from registry.write.publish import PublishResult, Writer, publish
+from registry.write.publisher import Publisher
 
 VISIBILITY = {"private": "PRIVATE", "org": "INTERNAL", "internal": "INTERNAL", "public": "PUBLIC"}
 STATUS = {"active": "ACTIVE", "deprecated": "DEPRECATED", "deleted": "DELETED"}
@@ -76,6 +76,7 @@ def _expect_version(where: str) -> Callable[[Verdict], None]:
 
 
 def create(
+    publisher: Publisher,
     store: Store,
     tenant: str,
     data: bytes,
@@ -84,7 +85,6 @@ def create(
     *,
     writer: Writer,
     trailers: Mapping[str, str],
-    on_landed: OnLanded,
 ) -> PublishResult:
     """Version 1 of a new capsule, with its ``meta.yaml``; 409 when the capsule exists already."""
     where = f"capsules/{tenant}/{name}"
@@ -98,19 +98,18 @@ def create(
             )
         return {f"{where}/capsule.yaml": data, f"{where}/meta.yaml": _meta_yaml(full)}
 
-    return publish(
+    return publisher.publish(
         store,
         build,
         message=f"create capsule {tenant}/{name}",
         writer=writer,
         trailers=trailers,
         expect=_expect_version(where),
-        door="http",
-        on_landed=on_landed,
     )
 
 
 def change_meta(
+    publisher: Publisher,
     store: Store,
     tenant: str,
     name: str,
@@ -118,7 +117,6 @@ def change_meta(
     *,
     seen: Mapping[str, bytes] | None,
     writer: Writer,
-    on_landed: OnLanded,
     message: str,
 ) -> PublishResult | None:
     """Change ``meta.yaml`` fields (None when nothing would change).
@@ -143,9 +141,13 @@ def change_meta(
         unchanged = new == files.get("meta.yaml")
         return {} if unchanged else {f"{where}/meta.yaml": new}
 
-    try:
-        return publish(store, build, message=message, writer=writer, door="http", on_landed=on_landed)
-    except NothingToPublish:
-        if unchanged:
-            return None
-        raise
+    # Measured as one write of the door, a change that changes nothing included.
+    with publisher.around(publisher.door):
+        try:
+            return publish(
+                store, build, message=message, writer=writer, door=publisher.door, on_landed=publisher.landed
+            )
+        except NothingToPublish:
+            if unchanged:
+                return None
+            raise

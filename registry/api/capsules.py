@@ -30,8 +30,6 @@ from registry.gate.policy import StorePolicy, policy_at
 from registry.gate.published import capsule_id
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
 from registry.model import tenant as check_tenant
-from registry.ops.doors import observe_publish
-from registry.write.publish import publish_capsule
 
 router = APIRouter(prefix="/api/v1/capsules", tags=["capsules"])
 
@@ -115,15 +113,8 @@ def create_capsule(
         }
         result = door.publish(
             principal,
-            lambda store, writer: writes.create(
-                store,
-                tenant,
-                data,
-                name,
-                meta,
-                writer=writer,
-                trailers=trailers,
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: writes.create(
+                publisher, store, tenant, data, name, meta, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)
@@ -216,17 +207,16 @@ def _change(
     seen = (
         door.store().snapshot(snapshot.head).files(where) if if_match is not None and snapshot.head else None
     )
-    with observe_publish("http"):  # outcome, refusals by rule, time and span of the write
-        result = writes.change_meta(
-            door.store(),
-            c.tenant,
-            c.name,
-            changes,
-            seen=seen,
-            writer=door.writer(principal),
-            on_landed=door.config.index.landed,
-            message=message,
-        )
+    result = writes.change_meta(
+        door.publisher,
+        door.store(),
+        c.tenant,
+        c.name,
+        changes,
+        seen=seen,
+        writer=door.writer(principal),
+        message=message,
+    )
     if result is None:  # nothing to change: the capsule as it is
         return _capsule_response(request, c)
     return _capsule_response(request, door.settle(str(result.commit)).capsules[c.id])
@@ -268,14 +258,8 @@ def publish_version(
             )
         result = door.publish(
             principal,
-            lambda store, writer: publish_capsule(
-                store,
-                tenant,
-                data,
-                writer=writer,
-                trailers=trailers,
-                door="http",
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: publisher.capsule(
+                store, tenant, data, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)

@@ -30,7 +30,7 @@ from registry.errors import InvalidInput
 from registry.gate.policy import policy_at
 from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.model import contract_name
-from registry.write.publish import ContractInput, publish_contract
+from registry.write.publish import ContractInput
 
 router = APIRouter(prefix="/registry/contracts", tags=["contracts"])
 
@@ -196,13 +196,8 @@ def publish(
     def write(trailers: dict[str, str]) -> str:
         result = door.publish(
             principal,
-            lambda store, writer: publish_contract(
-                store,
-                contract,
-                writer=writer,
-                trailers=trailers,
-                door="http",
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: publisher.contract(
+                store, contract, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)

@@ -9,10 +9,10 @@ domain are mapped to exit codes here, once, by their code's outcome: 0 ok, 1 ref
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
+from registry.environment import environment
 from registry.errors import RegistryError
 from registry.problems import Outcome
 from registry.text import diagnostic_lines, printable
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last door: a user sees one line, never a traceback
-        if os.environ.get("REGISTRY_DEBUG"):
+        if environment().get("REGISTRY_DEBUG"):
             raise
         print(printable(f"error: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from registry.errors import InvalidInput
-from registry.settings import Settings
+from registry.environment import environment
 
 
 def _workers(text: str) -> int:
@@ -40,10 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from registry.api.server import ServeOptions, serve
+    from registry.api.serve_config import ServeConfig
+    from registry.api.server import serve
 
-    store = Settings.from_env(store=args.store).require_store()
-    if not 0 <= args.port <= 65535:
-        raise InvalidInput(f"port {args.port} is out of range", hint="use a port from 0 to 65535")
-    options = ServeOptions(store=store, host=args.host, port=args.port, workers=args.workers, dev=args.dev)
-    return serve(options)
+    config = ServeConfig.from_env(
+        environment(), store=args.store, host=args.host, port=args.port, workers=args.workers, dev=args.dev
+    )
+    return serve(config)

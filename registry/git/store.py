@@ -155,9 +155,12 @@ class Store:
         return cls(repo)
 
     @classmethod
-    def open_from_env(cls) -> Store:
-        """Open the repository a git hook runs in, quarantined objects included."""
-        repo = pygit2.Repository(os.environ.get("GIT_DIR", "."), pygit2.enums.RepositoryOpenFlag.FROM_ENV)
+    def open_from_env(cls, git_dir: str = ".") -> Store:
+        """Open the repository a git hook runs in (its ``GIT_DIR``), quarantined objects included.
+
+        libgit2 reads git's own variables (``GIT_OBJECT_DIRECTORY``, alternates) itself.
+        """
+        repo = pygit2.Repository(git_dir, pygit2.enums.RepositoryOpenFlag.FROM_ENV)
         return cls(repo)
 
     @classmethod

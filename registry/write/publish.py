@@ -76,14 +76,15 @@ def publish(
     trailers: Mapping[str, str] | None = None,
     expect: Callable[[Verdict], None] | None = None,
     deadline_s: float = 30.0,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Write what ``build`` returns for the current head as one signed, gated commit.
 
     ``expect`` may refuse a verdict that passes the gate but not the caller's intent
     (a publish that introduces no version). Raises the gate's refusal as a typed error.
-    What it published goes through the landing seam, and to ``on_landed``.
+    What it published goes through the landing seam, and to ``on_landed``. ``door`` has no
+    default: a door writes through its :class:`~registry.write.publisher.Publisher`.
     """
     text = message.rstrip() + "\n"
     if trailers:
@@ -162,7 +163,7 @@ def publish_contract(
     *,
     writer: Writer,
     trailers: Mapping[str, str] | None = None,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Publish one contract version (``registry publish contract``)."""
@@ -223,7 +224,7 @@ def publish_capsule(
     meta: Mapping[str, Any] | None = None,
     trailers: Mapping[str, str] | None = None,
     limits: Limits | None = None,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Publish the next version of a capsule from its ``capsule.yaml`` text.
@@ -268,8 +269,18 @@ def publish_capsule(
     )
 
 
-def publish_files(store: Store, files: Mapping[str, bytes], *, writer: Writer, message: str) -> PublishResult:
+def publish_files(
+    store: Store,
+    files: Mapping[str, bytes],
+    *,
+    writer: Writer,
+    message: str,
+    door: Door,
+    on_landed: OnLanded | None = None,
+) -> PublishResult:
     """Publish a whole tree of store files at once (``registry init --from``)."""
     if POLICY_FILE not in files and store.head() is None:
         raise InvalidInput("a store's first publish needs registry.yaml")
-    return publish(store, lambda _snap: dict(files), message=message, writer=writer)
+    return publish(
+        store, lambda _snap: dict(files), message=message, writer=writer, door=door, on_landed=on_landed
+    )

@@ -50,7 +50,9 @@ def capsule(store: Store, writer: Writer, timeout: int) -> None:
     text = store.snapshot(store.head()).read("capsules/acme/onboard-customer/capsule.yaml")
     doc = yaml.safe_load(text or b"")
     doc["spec"]["timeout"] = timeout
-    publish_capsule(store, "acme", yaml.safe_dump(doc).encode(), writer=writer)  # another process, as it were
+    publish_capsule(
+        store, "acme", yaml.safe_dump(doc).encode(), writer=writer, door="cli"
+    )  # another process, as it were
 
 
 def types(events: list[dict[str, object]]) -> list[tuple[object, object]]:

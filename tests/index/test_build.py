@@ -44,7 +44,7 @@ def capsule_yaml(name: str, description: str = "Says hello") -> bytes:
 
 def change_files(store: Store, writer: Writer, files: dict[str, bytes], message: str = "edit") -> str:
     """A commit on main that changes files without publishing a version."""
-    return publish(store, lambda _snap: files, message=message, writer=writer).commit
+    return publish(store, lambda _snap: files, message=message, writer=writer, door="cli").commit
 
 
 def edit_yaml(store: Store, path: str, **fields: object) -> bytes:
@@ -136,7 +136,7 @@ def test_capsule_metadata_comes_from_meta_yaml_on_main(example_store: Store) -> 
 def test_a_capsule_without_metadata_is_public_and_active_and_described_by_its_document(
     empty_store: Store, writer: Writer
 ) -> None:
-    publish_capsule(empty_store, "acme", capsule_yaml("hello"), writer=writer)
+    publish_capsule(empty_store, "acme", capsule_yaml("hello"), writer=writer, door="cli")
     entry = build(empty_store).capsules[capsule_id("acme", "hello")]
     assert (entry.visibility, entry.status, entry.owner) == ("PUBLIC", "ACTIVE", None)
     assert (entry.description, entry.tags) == ("Says hello", ("demo",))
@@ -167,7 +167,12 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
     empty_store: Store, writer: Writer
 ) -> None:
     first = publish_capsule(
-        empty_store, "acme", capsule_yaml("hello"), writer=writer, trailers={"Idempotency-Key": "acme/k1"}
+        empty_store,
+        "acme",
+        capsule_yaml("hello"),
+        writer=writer,
+        trailers={"Idempotency-Key": "acme/k1"},
+        door="cli",
     )
     publish_capsule(
         empty_store,
@@ -175,9 +180,15 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
         capsule_yaml("hello", "Says hello again"),
         writer=writer,
         trailers={"Idempotency-Key": "acme/k1"},
+        door="cli",
     )
     publish_capsule(
-        empty_store, "globex", capsule_yaml("hello"), writer=writer, trailers={"Idempotency-Key": "globex/k1"}
+        empty_store,
+        "globex",
+        capsule_yaml("hello"),
+        writer=writer,
+        trailers={"Idempotency-Key": "globex/k1"},
+        door="cli",
     )
     keys = build(empty_store).idempotency
     assert keys["acme/k1"] == first.commit
@@ -187,7 +198,9 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
 def test_versions_sort_by_semver_and_latest_is_the_highest(empty_store: Store, writer: Writer) -> None:
     published = (("1.2.0", ()), ("1.10.0", ("a",)), ("2.0.0", ("a", "b")), ("1.11.0", ("a", "c")))
     for version, props in published:
-        publish_contract(empty_store, ContractInput("order.placed", version, schema(*props)), writer=writer)
+        publish_contract(
+            empty_store, ContractInput("order.placed", version, schema(*props)), writer=writer, door="cli"
+        )
     entry = build(empty_store).contracts["order.placed"]
     assert [v.version for v in entry.versions] == ["1.2.0", "1.10.0", "1.11.0", "2.0.0"]
     assert entry.latest.version == "2.0.0"
@@ -206,7 +219,9 @@ def test_a_refresh_after_a_publish_equals_a_cold_build_and_keeps_untouched_entri
     example_store: Store, writer: Writer
 ) -> None:
     before = build(example_store)
-    publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     after = refresh(example_store, before)
     assert_same(after, build(example_store))
     assert "order.placed" in after.contracts
@@ -221,10 +236,10 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
 ) -> None:
     steps = [
         lambda: publish_contract(
-            example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer
+            example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
         ),
         lambda: publish_contract(
-            example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer
+            example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer, door="cli"
         ),
         lambda: publish_capsule(
             example_store,
@@ -232,8 +247,11 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
             capsule_yaml("hello"),
             writer=writer,
             trailers={"Idempotency-Key": "acme/x"},
+            door="cli",
         ),
-        lambda: publish_capsule(example_store, "acme", capsule_yaml("hello", "Hello, v2"), writer=writer),
+        lambda: publish_capsule(
+            example_store, "acme", capsule_yaml("hello", "Hello, v2"), writer=writer, door="cli"
+        ),
         lambda: change_files(
             example_store,
             writer,
@@ -261,10 +279,14 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
 
 @pytest.mark.git
 def test_a_refresh_after_git_pack_refs_reads_no_version_again(example_store: Store, writer: Writer) -> None:
-    publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     before = build(example_store)
     git(f"--git-dir={example_store.path}", "pack-refs", "--all")
-    publish_contract(example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer, door="cli"
+    )
     after = refresh(example_store, before)
     assert_same(after, build(example_store))
     assert after.contracts["order.placed"].versions[0] is before.contracts["order.placed"].versions[0]
@@ -274,5 +296,5 @@ def test_a_refresh_after_git_pack_refs_reads_no_version_again(example_store: Sto
 def test_the_empty_store_and_its_first_version(empty_store: Store, writer: Writer) -> None:
     snap = build(empty_store)
     assert (snap.contracts, snap.capsules, snap.version_count) == ({}, {}, 0)
-    publish_contract(empty_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(empty_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli")
     assert_same(refresh(empty_store, snap), build(empty_store))

@@ -23,7 +23,7 @@ from registry.gate.policy import StorePolicy, policy_at
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
 from registry.index.snapshot import ContractEntry, IndexSnapshot
 from registry.model import contract_name
-from registry.write.publish import ContractInput, publish_contract
+from registry.write.publish import ContractInput
 
 MAX_VERSION = 2**31 - 1
 #: How many times a registration is planned again when another writer took its version.
@@ -123,9 +123,7 @@ class Ccompat:
         """One gated, signed publish as the caller; returns once the index holds it."""
         self.door.publish(
             principal,
-            lambda store, writer: publish_contract(
-                store, item, writer=writer, door="http", on_landed=self.config.index.landed
-            ),
+            lambda publisher, store, writer: publisher.contract(store, item, writer=writer),
         )
 
 
