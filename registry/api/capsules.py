@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pygit2
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from starlette.responses import Response
 
@@ -26,7 +25,7 @@ from registry.api.shapes import documented
 from registry.api.writes import idempotent_post
 from registry.auth.principal import ADMIN, EDITOR, TENANT_HEADER, VIEWER, Principal
 from registry.errors import InvalidInput, InvalidName
-from registry.gate.policy import StorePolicy, policy_at
+from registry.gate.policy import StorePolicy
 from registry.gate.published import capsule_id
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
 from registry.model import tenant as check_tenant
@@ -69,7 +68,7 @@ def _tenant(principal: Principal, request: Request) -> str:
 
 
 def _policy(door: Door, snapshot: IndexSnapshot) -> StorePolicy:
-    return policy_at(door.store(), pygit2.Oid(hex=snapshot.head) if snapshot.head else None)
+    return door.policy(snapshot)
 
 
 def _capsule_response(request: Request, c: CapsuleEntry, status: int = 200) -> Response:

@@ -20,6 +20,7 @@ from registry.api.caching import Encoded, EncodedCache
 from registry.api.config import ApiConfig
 from registry.api.errors import ReadOnly
 from registry.errors import ConcurrentUpdate
+from registry.gate.policy import StorePolicy, policy_at
 from registry.git.store import Identity, Store
 from registry.index.snapshot import IndexSnapshot
 from registry.ops.doors import observe_publish
@@ -56,6 +57,13 @@ class Door:
 
     def snapshot(self) -> IndexSnapshot:
         return self.config.index.snapshot
+
+    def policy(self, snapshot: IndexSnapshot) -> StorePolicy:
+        """The store policy at ``snapshot``'s head: the snapshot carries it, read once per change."""
+        if snapshot.policy is not None:
+            return snapshot.policy
+        # Only a registry.yaml the index could not read: read it here, so the refusal says why.
+        return policy_at(self.store(), pygit2.Oid(hex=snapshot.head) if snapshot.head else None)
 
     def per_snapshot(self, name: str, snapshot: IndexSnapshot, build: Callable[[], Encoded]) -> Encoded:
         """An answer that depends on the whole snapshot (a list), encoded once per snapshot."""

@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 
 import pygit2
 
+from registry.errors import RegistryError
 from registry.gate.accepted import changed_dirs
+from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy
 from registry.gate.published import capsule_id
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Store
@@ -129,6 +131,26 @@ class _Reading:
         return {key: found.get(f"capsules/{key[0]}/{key[1]}", _EPOCH) for key in keys}
 
 
+def _policy(
+    store: Store, head: pygit2.Oid | None, previous: IndexSnapshot | None
+) -> tuple[StorePolicy | None, str | None]:
+    """The policy at ``head`` and its blob id; read again only when ``registry.yaml`` changed."""
+    if head is None:
+        return StorePolicy(), None
+    tree = store.repo[head].peel(pygit2.Tree)
+    try:
+        oid: pygit2.Oid | None = tree[POLICY_FILE].id
+    except KeyError:
+        oid = None
+    blob = str(oid) if oid is not None else None
+    if previous is not None and previous.policy is not None and previous.policy_blob == blob:
+        return previous.policy, blob  # the same blob: not even read
+    try:
+        return load_policy(store.repo[oid].data if oid is not None else None), blob
+    except RegistryError:
+        return None, blob
+
+
 def build(store: Store) -> IndexSnapshot:
     """The whole index, read cold from the store's version tags and ``main``."""
     tags = TagRefs.read(store.path)
@@ -154,6 +176,7 @@ def build(store: Store) -> IndexSnapshot:
         entry = capsule_entry(key[0], key[1], versions, meta, changed_at[key])
         capsules[entry.id] = entry
     idempotency = idempotency_keys(store.repo, head) if head is not None else {}
+    policy, policy_blob = _policy(store, head, None)
     return IndexSnapshot(
         head=run.head_hex,
         contracts=contracts,
@@ -161,6 +184,8 @@ def build(store: Store) -> IndexSnapshot:
         tags=tags,
         idempotency=idempotency,
         built_at=time.time(),
+        policy=policy,
+        policy_blob=policy_blob,
     )
 
 
@@ -249,6 +274,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     if head != old:
         added = merge_first(previous.idempotency, idempotency_keys(store.repo, head, since=old).items())
         idempotency = added if added is not None else idempotency
+    policy, policy_blob = _policy(store, head, previous)
     return IndexSnapshot(
         head=head_hex,
         contracts=contracts,
@@ -256,4 +282,6 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
         tags=tags,
         idempotency=idempotency,
         built_at=time.time(),
+        policy=policy,
+        policy_blob=policy_blob,
     )

@@ -11,6 +11,7 @@ import yaml
 from support import git
 
 from registry.digest import capsule_content_hash, contract_digest
+from registry.gate.policy import POLICY_FILE, policy_at
 from registry.gate.published import capsule_id, capsule_versions, contract_versions
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Snapshot, Store
@@ -298,3 +299,22 @@ def test_the_empty_store_and_its_first_version(empty_store: Store, writer: Write
     assert (snap.contracts, snap.capsules, snap.version_count) == ({}, {}, 0)
     publish_contract(empty_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli")
     assert_same(refresh(empty_store, snap), build(empty_store))
+
+
+def test_the_snapshot_carries_the_policy_and_reads_it_again_only_when_it_changes(
+    example_store: Store, writer: Writer
+) -> None:
+    before = build(example_store)
+    assert before.policy == policy_at(example_store, example_store.head())
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
+    after = refresh(example_store, before)
+    assert after.policy is before.policy  # registry.yaml did not change: the same object, not read again
+    text = yaml.safe_load(example_store.snapshot(example_store.head()).read(POLICY_FILE))
+    text["limits"] = {**(text.get("limits") or {}), "max_files": 9999}
+    change_files(example_store, writer, {POLICY_FILE: yaml.safe_dump(text).encode()})
+    changed = refresh(example_store, after)
+    assert changed.policy is not after.policy
+    assert changed.policy == policy_at(example_store, example_store.head())
+    assert changed.policy is not None and changed.policy.limits.max_files == 9999

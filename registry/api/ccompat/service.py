@@ -11,15 +11,13 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-import pygit2
-
 from registry.api.ccompat import subjects
 from registry.api.ccompat.errors import OPERATION_TIMEOUT, CcompatError
 from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.auth.principal import Principal
 from registry.errors import NothingToPublish, VersionExists, VersionNotIncreasing
-from registry.gate.policy import StorePolicy, policy_at
+from registry.gate.policy import StorePolicy
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
 from registry.index.snapshot import ContractEntry, IndexSnapshot
 from registry.model import contract_name
@@ -47,8 +45,7 @@ class Ccompat:
         return snapshot, self.ids.table(snapshot)
 
     def policy(self, snapshot: IndexSnapshot) -> StorePolicy:
-        head = pygit2.Oid(hex=snapshot.head) if snapshot.head else None
-        return policy_at(self.door.store(), head)
+        return self.door.policy(snapshot)
 
     def subject(self, table: SchemaIdTable, name: str) -> tuple[NumberedVersion, ...]:
         versions = table.subject(name)
