@@ -20,6 +20,7 @@ from registry.gate.published import capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Snapshot, Store
 from registry.model import Limits, capsule_name
+from registry.paths import capsule_dir
 from registry.validate import load_yaml
 from registry.write.publish import PublishResult, Writer, publish
 from registry.write.publisher import Publisher
@@ -87,7 +88,7 @@ def create(
     trailers: Mapping[str, str],
 ) -> PublishResult:
     """Version 1 of a new capsule, with its ``meta.yaml``; 409 when the capsule exists already."""
-    where = f"capsules/{tenant}/{name}"
+    where = capsule_dir(tenant, name)
     full = {**meta, "id": capsule_id(tenant, name), "status": meta.get("status") or "ACTIVE"}
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
@@ -124,7 +125,7 @@ def change_meta(
     ``seen`` is the capsule's files as the caller saw them (``If-Match``): when the head
     holds anything else, the change is refused as stale.
     """
-    where = f"capsules/{tenant}/{name}"
+    where = capsule_dir(tenant, name)
     unchanged = False
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:

@@ -29,6 +29,7 @@ from registry.gate.policy import StorePolicy
 from registry.gate.published import capsule_id
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
 from registry.model import tenant as check_tenant
+from registry.paths import capsule_dir
 
 router = APIRouter(prefix="/api/v1/capsules", tags=["capsules"])
 
@@ -202,7 +203,7 @@ def _change(
             f"capsule {c.id} changed since the ETag you sent", hint="GET it again and retry with its ETag"
         )
     snapshot = door.snapshot()
-    where = f"capsules/{c.tenant}/{c.name}"
+    where = capsule_dir(c.tenant, c.name)
     seen = (
         door.store().snapshot(snapshot.head).files(where) if if_match is not None and snapshot.head else None
     )

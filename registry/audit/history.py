@@ -14,10 +14,10 @@ from typing import Any
 from pygit2.enums import SortMode
 
 from registry.errors import RegistryError
-from registry.gate.accepted import changed_dirs
 from registry.gate.published import version_digest
 from registry.git.store import Snapshot, Store
 from registry.model import Limits
+from registry.paths import changed_dirs
 from registry.validate import load_yaml
 
 

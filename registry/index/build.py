@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 import pygit2
 
 from registry.errors import RegistryError
-from registry.gate.accepted import changed_dirs
 from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy
 from registry.gate.published import capsule_id
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
@@ -34,7 +33,7 @@ from registry.index.entries import (
     contract_version,
 )
 from registry.index.history import idempotency_keys, last_changed, merge_first
-from registry.index.maindiff import changed_dirs as main_changed_dirs
+from registry.index.maindiff import dirs_between
 from registry.index.objects import ObjectReader
 from registry.index.snapshot import (
     CapsuleEntry,
@@ -44,6 +43,7 @@ from registry.index.snapshot import (
     IndexSnapshot,
 )
 from registry.index.tagrefs import TagRefs
+from registry.paths import capsule_dir, changed_dirs, contract_dir, parse_dir
 
 ContractKey = str  # contract name
 CapsuleKey = tuple[str, str]  # (tenant, name)
@@ -116,7 +116,7 @@ class _Reading:
         stops: dict[str, pygit2.Oid | None] = {}
         found: dict[str, datetime] = {}
         for (tenant, name), versions in keys.items():
-            where = f"capsules/{tenant}/{name}"
+            where = capsule_dir(tenant, name)
             now = self.reader.entry_id(self.head_hex, where)
             newest = max(versions, key=lambda v: v.version).commit if versions else None
             if now is None:
@@ -128,7 +128,7 @@ class _Reading:
                 stops[where] = pygit2.Oid(hex=newest) if newest is not None else None
         if at_head:
             found.update(last_changed(self.repo, self.head, at_head, stop_at=stops))
-        return {key: found.get(f"capsules/{key[0]}/{key[1]}", _EPOCH) for key in keys}
+        return {key: found.get(capsule_dir(*key), _EPOCH) for key in keys}
 
 
 def _policy(
@@ -201,7 +201,7 @@ def _changed_dirs(store: Store, old: pygit2.Oid, head: pygit2.Oid) -> set[str]:
     """The contract and capsule directories that differ between ``old`` and ``head``."""
     if head == old:
         return set()
-    found = main_changed_dirs(store.repo, old, head)
+    found = dirs_between(store.repo, old, head)
     if found is not None:
         return found
     return changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old)))
@@ -228,10 +228,9 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     run = _Reading(store, head)
     dirs = _changed_dirs(store, old, head)
     contract_refs, capsule_refs = _group(changes)
-    touched_contracts = set(contract_refs) | {d.split("/")[1] for d in dirs if d.startswith("contracts/")}
-    touched_capsules = set(capsule_refs) | {
-        (d.split("/")[1], d.split("/")[2]) for d in dirs if d.startswith("capsules/")
-    }
+    items = [item for d in dirs if (item := parse_dir(d)) is not None]
+    touched_contracts = set(contract_refs) | {i.name for i in items if i.tenant is None}
+    touched_capsules = set(capsule_refs) | {(i.tenant, i.name) for i in items if i.tenant is not None}
 
     contracts = dict(previous.contracts)
     for name in touched_contracts:
@@ -242,7 +241,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
         versions = kept + new
         if not versions:
             contracts.pop(name, None)
-        elif before is not None and f"contracts/{name}" not in dirs:
+        elif before is not None and contract_dir(name) not in dirs:
             contracts[name] = replace(before, versions=tuple(sorted(versions, key=lambda v: v.order)))
         else:
             contracts[name] = contract_entry(name, versions, contract_main(run.reader, head_hex, name))
@@ -257,7 +256,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     moved = {
         key: v
         for key, v in rebuilt.items()
-        if v and (f"capsules/{key[0]}/{key[1]}" in dirs or capsule_id(*key) not in previous.capsules)
+        if v and (capsule_dir(*key) in dirs or capsule_id(*key) not in previous.capsules)
     }
     changed_at = run.dir_changed_at(moved)
     for key, versions in rebuilt.items():

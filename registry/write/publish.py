@@ -33,6 +33,7 @@ from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
+from registry.paths import CONTRACT_META, capsule_dir, contract_dir, in_dir
 from registry.trust.sshsig import SigningKey
 from registry.validate import load_yaml
 from registry.write.landing import Door, Landing, OnLanded, land_with_main
@@ -177,14 +178,14 @@ def publish_contract(
         )
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
-        where = f"contracts/{name}"
-        current = snap.read(f"{where}/contract.yaml")
+        where = contract_dir(name)
+        current = snap.read(in_dir(where, CONTRACT_META))
         meta: dict[str, Any] = {"name": name, "version": version.text}
         if item.description is not None:
             meta["description"] = item.description
         if current is not None:
             # The gate accepted this file, so it reads; if it did not, say so rather than drop its settings.
-            old = load_yaml(current, limits=Limits(), path_hint=f"{where}/contract.yaml") or {}
+            old = load_yaml(current, limits=Limits(), path_hint=in_dir(where, CONTRACT_META)) or {}
             # A contract's settings outlive its versions; its deprecation does not.
             for key in ("compatibility", "policy"):
                 if isinstance(old, dict) and key in old:
@@ -200,7 +201,7 @@ def publish_contract(
         return _dir_changes(snap, where, files)
 
     def expect(verdict: Verdict) -> None:
-        if not any(v.kind == "contract" and v.key == f"contracts/{name}" for v in verdict.versions):
+        if not any(v.kind == "contract" and v.key == contract_dir(name) for v in verdict.versions):
             raise VersionExists(f"Contract {name} version {version.text} already exists")
 
     return publish(
@@ -241,7 +242,7 @@ def publish_capsule(
             hint="a Capsule document names itself in metadata.name",
         )
     name = capsule_name(raw_name)
-    where = f"capsules/{tenant_id}/{name}"
+    where = capsule_dir(tenant_id, name)
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
         files = {"capsule.yaml": document_text}
