@@ -13,6 +13,7 @@ from registry.gate.verdict import Context, ContractChange
 from registry.git.store import Store
 from registry.lint import Change, CompatReport, Mode, Policy, VersionVerdict, check, version_verdict
 from registry.model import ContractVersion
+from registry.paths import SCHEMA, contract_dir, contract_file
 from registry.problems import Code, Problem
 from registry.validate import external_refs, read_contract
 
@@ -30,12 +31,12 @@ def _parse_version(text: str) -> ContractVersion | None:
 
 
 def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
-    text = store.snapshot(commit).read(f"contracts/{name}/schema.json")
+    text = store.snapshot(commit).read(contract_file(name, SCHEMA))
     return json.loads(text) if text is not None else {}
 
 
 def judge_contract(ctx: Context, name: str) -> None:
-    where = f"contracts/{name}"
+    where = contract_dir(name)
     published = ctx.accepted.contract(name)
     if not ctx.new.is_dir(where):
         if published:
@@ -163,14 +164,14 @@ def _check(
         return check(history, schema, mode=mode, policy=lint_policy)
     except LimitExceeded as exc:
         # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
-        where = f"contracts/{name}/schema.json"
+        where = contract_file(name, SCHEMA)
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
         ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
         return None
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:
-    old = ctx.store.snapshot(commit).files(f"contracts/{name}")
+    old = ctx.store.snapshot(commit).files(contract_dir(name))
     if not old:
         return True
     mine = {"schema.json": doc.schema_text.encode()}
@@ -186,17 +187,17 @@ def _refs(ctx: Context, name: str, schema: Any) -> None:
         target = ref.split("#", 1)[0]
         parts = target.split("/")
         if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json":
-            if ctx.new.read(f"contracts/{parts[1]}/schema.json") is None:
+            if ctx.new.read(contract_file(parts[1], SCHEMA)) is None:
                 ctx.problem(
                     Code.CONTRACT_REF_UNRESOLVED,
                     f"$ref {ref!r} names contract {parts[1]!r}, which the store does not hold; "
                     "publish it first or fix the reference",
-                    f"contracts/{name}/schema.json",
+                    contract_file(name, SCHEMA),
                 )
             continue
         ctx.problem(
             Code.CONTRACT_REF_EXTERNAL,
             f"$ref {ref!r} points outside the store; the registry resolves no network references: "
             "reference another contract as '../<name>/schema.json#/…' or copy the schema into $defs",
-            f"contracts/{name}/schema.json",
+            contract_file(name, SCHEMA),
         )

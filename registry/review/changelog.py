@@ -11,6 +11,7 @@ from registry.gate.published import contract_versions
 from registry.git.store import Store
 from registry.lint import CompatReport, check, render_changelog
 from registry.model import contract_name
+from registry.paths import CONTRACT_META, SCHEMA, contract_file
 from registry.validate import load_yaml
 
 
@@ -23,9 +24,9 @@ def contract_changelog(store: Store, name: str) -> str:
     policy = policy_at(store, store.head())
     schemas: list[Any] = []
     for p in published:
-        text = store.snapshot(p.commit).read(f"contracts/{name}/schema.json")
+        text = store.snapshot(p.commit).read(contract_file(name, SCHEMA))
         schemas.append(json.loads(text) if text else {})
-    meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
+    meta_text = store.snapshot(published[-1].commit).read(contract_file(name, CONTRACT_META)) or b""
     meta = load_yaml(meta_text, limits=policy.limits) or {}
     mode, lint_policy = policy.lint_settings(meta.get("compatibility"), meta.get("policy"))
     entries: list[tuple[str, str | None, CompatReport]] = []
