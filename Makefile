@@ -17,12 +17,11 @@ $(STAMP): pyproject.toml
 chromium:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-test: $(STAMP) chromium
-	$(BIN)/ruff check registry tests bench hooks/pre-receive hooks/post-receive
+test: lint chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check registry tests bench
+	$(BIN)/ruff check registry tests bench hooks/pre-receive hooks/post-receive
 	$(BIN)/ruff format --check registry tests bench
 
 demo: $(STAMP)

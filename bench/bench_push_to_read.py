@@ -79,7 +79,7 @@ def publishes(client: httpx.Client, api: str, store_path: Path, n: int) -> None:
         schema = json.dumps(
             {"type": "object", "properties": {f"f{j}": {"type": "string"} for j in range(i + 1)}}
         )
-        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer)
+        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer, door="cli")
         t0 = time.perf_counter()
         url = f"{api}/registry/contracts/bench.event/1.{i}.0"
         while client.get(url).status_code != 200:

@@ -25,7 +25,7 @@ from synthetic import build_store
 
 from registry.gate.published import contract_versions
 from registry.git.refs import CONTRACT_TAGS
-from registry.git.store import Identity, Store
+from registry.git.store import Identity, Store, git_signature
 from registry.trust.sshsig import SigningKey
 from registry.write.bootstrap import init_store
 from registry.write.publish import ContractInput, Writer, publish_contract
@@ -42,7 +42,7 @@ def bench_publish(tmp: Path, n: int) -> None:
             {"type": "object", "properties": {f"f{j}": {"type": "string"} for j in range(i + 1)}}
         )
         t0 = time.perf_counter()
-        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer)
+        publish_contract(store, ContractInput("bench.event", f"1.{i}.0", schema), writer=writer, door="cli")
         times.append(time.perf_counter() - t0)
     base = []
     head = store.head()
@@ -50,7 +50,7 @@ def bench_publish(tmp: Path, n: int) -> None:
         t0 = time.perf_counter()
         tree = store.write_tree(head, {"contracts/bench.event/schema.json": str(i).encode()})
         head = store.repo.create_commit(
-            "refs/heads/baseline", Identity().signature(), Identity().signature(), "x", tree, [head]
+            "refs/heads/baseline", git_signature(Identity()), git_signature(Identity()), "x", tree, [head]
         )
         base.append(time.perf_counter() - t0)
     med, bmed = statistics.median(times), statistics.median(base)

@@ -21,10 +21,22 @@ class RegistryError(Exception):
     #: The problems behind a refusal, when it came from the gate or validation.
     problems: tuple[Problem, ...] = ()
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        problems: Sequence[Problem] = (),
+        code: Code | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # Set here, once, so an error is whole when it is built and never changed after.
+        if problems:
+            self.problems = tuple(problems)
+        if code is not None:
+            self.code = code
 
     def diagnostics(self) -> str:
         """The message and, when there is one, what to try next."""
@@ -50,16 +62,23 @@ class ValidationFailed(RegistryError):
     """
 
     def __init__(self, problems: Sequence[Problem], *, message: str | None = None) -> None:
-        self.problems = tuple(problems)
-        errors = [p for p in self.problems if p.severity == "error"]
+        errors = [p for p in problems if p.severity == "error"]
         text = message or "\n".join(p.render() for p in errors) or "validation failed"
-        super().__init__(text)
-        if decisive := first_error(self.problems):
-            self.code = decisive.code
+        decisive = first_error(problems)
+        super().__init__(text, problems=problems, code=decisive.code if decisive else None)
 
 
 class VersionExists(RegistryError):
     """The version is published already; published versions never change."""
+
+    code = Code.VERSION_EXISTS
+
+
+class NothingToPublish(RegistryError):
+    """A publish whose files the store already holds exactly: there is no new commit to make.
+
+    It answers like :class:`VersionExists` (same code), since what was asked for is there.
+    """
 
     code = Code.VERSION_EXISTS
 
@@ -69,8 +88,8 @@ class ContentAlreadyPublished(RegistryError):
 
     code = Code.CAPSULE_CONTENT_PUBLISHED
 
-    def __init__(self, version: int) -> None:
-        super().__init__(f"Content already published as version {version}")
+    def __init__(self, version: int, *, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(f"Content already published as version {version}", problems=problems)
         self.version = version
 
 
@@ -156,7 +175,4 @@ def refusal(problems: Sequence[Problem]) -> RegistryError:
         kind = BreakingChange
     if kind is None:
         return ValidationFailed(problems)
-    error = kind(decisive.render())
-    error.problems = tuple(problems)
-    error.code = decisive.code
-    return error
+    return kind(decisive.render(), problems=problems, code=decisive.code)

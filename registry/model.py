@@ -1,4 +1,4 @@
-"""Values that cross module lines: names, versions and limits.
+"""Values that cross module lines: names, versions, limits and identities.
 
 Everything here is a frozen value with no I/O, so the store, the gate, the linter and
 the doors can hand them to each other freely.
@@ -14,7 +14,7 @@ from typing import NewType
 import semver
 
 from registry.errors import InvalidName
-from registry.git.refs import check_ref_format
+from registry.refname import check_ref_format
 
 ContractName = NewType("ContractName", str)
 Tenant = NewType("Tenant", str)
@@ -175,3 +175,11 @@ class Limits:
     max_yaml_depth: int = 64
     max_yaml_nodes: int = 100_000
     max_files: int = 10_000
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a commit or tag says wrote it (``git.store.git_signature`` writes it as git does)."""
+
+    name: str = "registry"
+    email: str = "registry@localhost"

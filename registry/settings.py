@@ -1,16 +1,16 @@
-"""One typed settings object, built at the edge from flags and the environment."""
+"""One typed settings object, built at the edge from flags and the environment (``environment.py``)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.environment import environment
 from registry.errors import InvalidInput
-from registry.git.store import Identity, Store
-from registry.trust.sshsig import SigningKey
+from registry.model import Identity
 
+#: The store's git config entry naming the registry key (``trust.registry_key`` reads it).
 SIGNING_KEY_CONFIG = "registry.signingKey"
 #: Seconds a request body may take to arrive in full (``REGISTRY_BODY_TIMEOUT``), and an idle
 #: keep-alive connection may stay open (``REGISTRY_IDLE_TIMEOUT``): a client that sends a
@@ -43,7 +43,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
         """Flags win; ``REGISTRY_STORE``/``REGISTRY_SIGNING_KEY`` fill what they leave out."""
-        env = os.environ if env is None else env
+        env = environment() if env is None else env
         store = flags.get("store") or env.get("REGISTRY_STORE")
         key = flags.get("signing_key") or env.get("REGISTRY_SIGNING_KEY")
         identity = Identity(
@@ -62,18 +62,3 @@ class Settings:
         if self.store is None:
             raise InvalidInput("no store given", hint="pass --store PATH or set REGISTRY_STORE")
         return self.store
-
-    def key_path(self, store: Store) -> Path | None:
-        """Where the registry key is: the flag or environment, else the store's config; None if nowhere."""
-        return self.signing_key or (Path(p) if (p := store.config(SIGNING_KEY_CONFIG)) else None)
-
-    def key_for(self, store: Store) -> SigningKey:
-        """The registry key: the flag or environment, else the one the store's config names."""
-        path = self.key_path(store)
-        if path is None:
-            raise InvalidInput(
-                "no registry signing key",
-                hint="pass --signing-key PATH, set REGISTRY_SIGNING_KEY, or set registry.signingKey "
-                "in the store's git config",
-            )
-        return SigningKey.load(path)

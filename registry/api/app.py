@@ -14,8 +14,8 @@ from registry.api import capsules, contracts, docs_pages, errors, fastpath, git_
 from registry.api.body_limit import BodyLimit
 from registry.api.config import ApiConfig
 from registry.api.door import Door
+from registry.api.ui import install_ui
 from registry.ops import install_operations
-from registry.ui import install_ui
 
 DESCRIPTION = """A GitOps registry of contracts (JSON Schemas) and capsules, served from a signed git store.
 

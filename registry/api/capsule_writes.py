@@ -15,14 +15,15 @@ from typing import Any
 import yaml
 
 from registry.api.errors import Stale
-from registry.errors import InvalidInput, VersionExists
+from registry.errors import InvalidInput, NothingToPublish, VersionExists
 from registry.gate.published import capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Snapshot, Store
 from registry.model import Limits, capsule_name
+from registry.paths import capsule_dir
 from registry.validate import load_yaml
-from registry.write.landing import OnLanded
 from registry.write.publish import PublishResult, Writer, publish
+from registry.write.publisher import Publisher
 
 VISIBILITY = {"private": "PRIVATE", "org": "INTERNAL", "internal": "INTERNAL", "public": "PUBLIC"}
 STATUS = {"active": "ACTIVE", "deprecated": "DEPRECATED", "deleted": "DELETED"}
@@ -76,6 +77,7 @@ def _expect_version(where: str) -> Callable[[Verdict], None]:
 
 
 def create(
+    publisher: Publisher,
     store: Store,
     tenant: str,
     data: bytes,
@@ -84,10 +86,9 @@ def create(
     *,
     writer: Writer,
     trailers: Mapping[str, str],
-    on_landed: OnLanded,
 ) -> PublishResult:
     """Version 1 of a new capsule, with its ``meta.yaml``; 409 when the capsule exists already."""
-    where = f"capsules/{tenant}/{name}"
+    where = capsule_dir(tenant, name)
     full = {**meta, "id": capsule_id(tenant, name), "status": meta.get("status") or "ACTIVE"}
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
@@ -98,19 +99,18 @@ def create(
             )
         return {f"{where}/capsule.yaml": data, f"{where}/meta.yaml": _meta_yaml(full)}
 
-    return publish(
+    return publisher.publish(
         store,
         build,
         message=f"create capsule {tenant}/{name}",
         writer=writer,
         trailers=trailers,
         expect=_expect_version(where),
-        door="http",
-        on_landed=on_landed,
     )
 
 
 def change_meta(
+    publisher: Publisher,
     store: Store,
     tenant: str,
     name: str,
@@ -118,7 +118,6 @@ def change_meta(
     *,
     seen: Mapping[str, bytes] | None,
     writer: Writer,
-    on_landed: OnLanded,
     message: str,
 ) -> PublishResult | None:
     """Change ``meta.yaml`` fields (None when nothing would change).
@@ -126,7 +125,7 @@ def change_meta(
     ``seen`` is the capsule's files as the caller saw them (``If-Match``): when the head
     holds anything else, the change is refused as stale.
     """
-    where = f"capsules/{tenant}/{name}"
+    where = capsule_dir(tenant, name)
     unchanged = False
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
@@ -143,9 +142,13 @@ def change_meta(
         unchanged = new == files.get("meta.yaml")
         return {} if unchanged else {f"{where}/meta.yaml": new}
 
-    try:
-        return publish(store, build, message=message, writer=writer, door="http", on_landed=on_landed)
-    except VersionExists:
-        if unchanged:
-            return None
-        raise
+    # Measured as one write of the door, a change that changes nothing included.
+    with publisher.around(publisher.door):
+        try:
+            return publish(
+                store, build, message=message, writer=writer, door=publisher.door, on_landed=publisher.landed
+            )
+        except NothingToPublish:
+            if unchanged:
+                return None
+            raise

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pygit2
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from starlette.responses import Response
 
@@ -26,12 +25,11 @@ from registry.api.shapes import documented
 from registry.api.writes import idempotent_post
 from registry.auth.principal import ADMIN, EDITOR, TENANT_HEADER, VIEWER, Principal
 from registry.errors import InvalidInput, InvalidName
-from registry.gate.policy import StorePolicy, policy_at
+from registry.gate.policy import StorePolicy
 from registry.gate.published import capsule_id
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
 from registry.model import tenant as check_tenant
-from registry.ops.doors import observe_publish
-from registry.write.publish import publish_capsule
+from registry.paths import capsule_dir
 
 router = APIRouter(prefix="/api/v1/capsules", tags=["capsules"])
 
@@ -71,7 +69,7 @@ def _tenant(principal: Principal, request: Request) -> str:
 
 
 def _policy(door: Door, snapshot: IndexSnapshot) -> StorePolicy:
-    return policy_at(door.store(), pygit2.Oid(hex=snapshot.head) if snapshot.head else None)
+    return door.policy(snapshot)
 
 
 def _capsule_response(request: Request, c: CapsuleEntry, status: int = 200) -> Response:
@@ -115,15 +113,8 @@ def create_capsule(
         }
         result = door.publish(
             principal,
-            lambda store, writer: writes.create(
-                store,
-                tenant,
-                data,
-                name,
-                meta,
-                writer=writer,
-                trailers=trailers,
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: writes.create(
+                publisher, store, tenant, data, name, meta, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)
@@ -212,21 +203,20 @@ def _change(
             f"capsule {c.id} changed since the ETag you sent", hint="GET it again and retry with its ETag"
         )
     snapshot = door.snapshot()
-    where = f"capsules/{c.tenant}/{c.name}"
+    where = capsule_dir(c.tenant, c.name)
     seen = (
         door.store().snapshot(snapshot.head).files(where) if if_match is not None and snapshot.head else None
     )
-    with observe_publish("http"):  # outcome, refusals by rule, time and span of the write
-        result = writes.change_meta(
-            door.store(),
-            c.tenant,
-            c.name,
-            changes,
-            seen=seen,
-            writer=door.writer(principal),
-            on_landed=door.config.index.landed,
-            message=message,
-        )
+    result = writes.change_meta(
+        door.publisher,
+        door.store(),
+        c.tenant,
+        c.name,
+        changes,
+        seen=seen,
+        writer=door.writer(principal),
+        message=message,
+    )
     if result is None:  # nothing to change: the capsule as it is
         return _capsule_response(request, c)
     return _capsule_response(request, door.settle(str(result.commit)).capsules[c.id])
@@ -268,14 +258,8 @@ def publish_version(
             )
         result = door.publish(
             principal,
-            lambda store, writer: publish_capsule(
-                store,
-                tenant,
-                data,
-                writer=writer,
-                trailers=trailers,
-                door="http",
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: publisher.capsule(
+                store, tenant, data, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)

@@ -27,10 +27,9 @@ from registry.api.shapes import documented
 from registry.api.writes import idempotent_post
 from registry.auth.principal import READ_SCOPE, WRITE_SCOPE, Principal
 from registry.errors import InvalidInput
-from registry.gate.policy import policy_at
 from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.model import contract_name
-from registry.write.publish import ContractInput, publish_contract
+from registry.write.publish import ContractInput
 
 router = APIRouter(prefix="/registry/contracts", tags=["contracts"])
 
@@ -116,7 +115,7 @@ def changelog(name: str, request: Request) -> Response:
     key = ("changelog", name, contract.versions[-1].tag_id, snapshot.head)
 
     def build() -> Encoded:
-        policy = policy_at(door.store(), _oid(snapshot))
+        policy = door.policy(snapshot)
         return Encoded.of(views.changelog(contract, policy).encode(), "text/markdown; charset=utf-8")
 
     return respond(request, door.encoded.get(key, build), cache_control=SHORT, headers=_headers(contract))
@@ -196,13 +195,8 @@ def publish(
     def write(trailers: dict[str, str]) -> str:
         result = door.publish(
             principal,
-            lambda store, writer: publish_contract(
-                store,
-                contract,
-                writer=writer,
-                trailers=trailers,
-                door="http",
-                on_landed=door.config.index.landed,
+            lambda publisher, store, writer: publisher.contract(
+                store, contract, writer=writer, trailers=trailers
             ),
         )
         return str(result.commit)
@@ -249,7 +243,7 @@ def check_compatibility(
     door = Door.of(request)
     contract_name(name)
     snapshot = door.snapshot()
-    policy = policy_at(door.store(), _oid(snapshot))
+    policy = door.policy(snapshot)
     schema = read_schema(schema_text(item.jsonSchema), policy)
     body = compatibility(
         name,

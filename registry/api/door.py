@@ -20,10 +20,12 @@ from registry.api.caching import Encoded, EncodedCache
 from registry.api.config import ApiConfig
 from registry.api.errors import ReadOnly
 from registry.errors import ConcurrentUpdate
+from registry.gate.policy import StorePolicy, policy_at
 from registry.git.store import Identity, Store
 from registry.index.snapshot import IndexSnapshot
 from registry.ops.doors import observe_publish
 from registry.write.publish import PublishResult, Writer
+from registry.write.publisher import Publisher
 
 if TYPE_CHECKING:
     from registry.auth.principal import Principal
@@ -39,6 +41,12 @@ class Door:
     _local: threading.local = field(default_factory=threading.local)
     _authors: dict[str, str | None] = field(default_factory=dict)
     _per_snapshot: dict[str, tuple[IndexSnapshot, Encoded]] = field(default_factory=dict)
+    #: Every write of this door (and of the Confluent-compatible door, which shares it).
+    publisher: Publisher = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The index hears first, so the writer's next read holds the write.
+        self.publisher = Publisher("http", listeners=(self.config.index.landed,), around=observe_publish)
 
     @classmethod
     def of(cls, request: Request) -> Door:
@@ -49,6 +57,13 @@ class Door:
 
     def snapshot(self) -> IndexSnapshot:
         return self.config.index.snapshot
+
+    def policy(self, snapshot: IndexSnapshot) -> StorePolicy:
+        """The store policy at ``snapshot``'s head: the snapshot carries it, read once per change."""
+        if snapshot.policy is not None:
+            return snapshot.policy
+        # Only a registry.yaml the index could not read: read it here, so the refusal says why.
+        return policy_at(self.store(), pygit2.Oid(hex=snapshot.head) if snapshot.head else None)
 
     def per_snapshot(self, name: str, snapshot: IndexSnapshot, build: Callable[[], Encoded]) -> Encoded:
         """An answer that depends on the whole snapshot (a list), encoded once per snapshot."""
@@ -109,11 +124,11 @@ class Door:
         author = Identity(name, f"{_email_local(principal.subject)}@users.registry")
         return Writer(self.config.key, self.config.identity, author=author)
 
-    def publish(self, principal: Principal, write: Callable[[Store, Writer], PublishResult]) -> PublishResult:
-        """Run one write through ``publish()`` and wait until the index holds it."""
-        writer = self.writer(principal)
-        with observe_publish("http"):  # outcome, refusals by rule, time and span of the write
-            result = write(self.store(), writer)
+    def publish(
+        self, principal: Principal, write: Callable[[Publisher, Store, Writer], PublishResult]
+    ) -> PublishResult:
+        """Run one write through this door's publisher and wait until the index holds it."""
+        result = write(self.publisher, self.store(), self.writer(principal))
         self.settle(str(result.commit))
         return result
 

@@ -171,8 +171,8 @@ async def _request_invalid(request: Request, exc: Exception) -> Response:
         problems.append(Problem(Code.INPUT_INVALID, f"{where}: {message}", where))
     summary = "; ".join(p.message for p in problems[:5]) or "the request is malformed"
     # The old demon-registry's words for a body it could not read.
-    error = InvalidInput(f"Invalid JSON payload: {summary}" if in_body else f"Invalid request: {summary}")
-    error.problems = tuple(problems)
+    text = f"Invalid JSON payload: {summary}" if in_body else f"Invalid request: {summary}"
+    error = InvalidInput(text, problems=problems)
     return render(request, error, status=400)
 
 

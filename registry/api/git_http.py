@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from starlette.responses import Response, StreamingResponse
 from registry.api.door import Door
 from registry.auth.errors import AuthFailed, Forbidden
 from registry.auth.principal import READ_SCOPE
+from registry.environment import environment
 
 log = logging.getLogger("registry.api.git")
 
@@ -69,7 +69,7 @@ def _service(rest: str, query: str) -> str | None:
 
 
 def _environment(request: Request, store: Path, rest: str, user: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "GIT_CONFIG_NOSYSTEM")}
+    env = {k: v for k, v in environment().items() if k in ("PATH", "HOME", "LANG", "GIT_CONFIG_NOSYSTEM")}
     env.update(
         {
             "GIT_PROJECT_ROOT": str(store.parent),

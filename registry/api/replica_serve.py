@@ -11,21 +11,19 @@ refused, and ``registry_replica_refused_tags_total`` counts the refusals.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from registry.api.config import ApiConfig
+from registry.api.serve_config import ServeConfig
 from registry.errors import InvalidInput
+from registry.events.settings import EventsSettings
 from registry.index.live import LiveIndex
 from registry.ops.metrics import metrics
 from registry.ops.process import prepare_serving, start_operations, stop_operations
 from registry.replica.follower import Follower
 from registry.replica.mirror import Mirror, SyncResult
-from registry.replica.settings import ReplicationSettings
-
-if TYPE_CHECKING:
-    from registry.api.server import ServeOptions
 
 
 def primary_of(url: str) -> str:
@@ -35,7 +33,7 @@ def primary_of(url: str) -> str:
     )
 
 
-def serve_replica(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) -> int:
+def serve_replica(options: ServeConfig, out: TextIO) -> int:
     import uvicorn
 
     from registry.api.app import create_app
@@ -50,9 +48,10 @@ def serve_replica(options: ServeOptions, env: MutableMapping[str, str], out: Tex
         raise InvalidInput(
             "a replica runs one worker", hint="run more replicas behind the load balancer instead"
         )
-    settings = ReplicationSettings.from_env(env)
-    auth = authenticator_for(env, dev=options.dev)
-    prepare_serving(env, workers=1)
+    settings = options.replication
+    auth = authenticator_for(options)
+    # Events are the primary's: a replica tells no one.
+    ops = prepare_serving(replace(options.ops, events=EventsSettings()), workers=1)
     token = settings.mirror_token
     mirror = Mirror(
         Path(options.data_dir).resolve(),
@@ -75,10 +74,9 @@ def serve_replica(options: ServeOptions, env: MutableMapping[str, str], out: Tex
         interval_s=options.fetch_interval,
         on_synced=synced,
     )
-    quiet = {k: v for k, v in env.items() if not k.startswith("EVENTS_")}  # events are the primary's
     try:
         index.start()
-        start_operations(quiet, store_path=mirror.path, index=index)
+        start_operations(ops, store_path=mirror.path, index=index)
         follower.start()
         config = ApiConfig(
             store_path=mirror.path,

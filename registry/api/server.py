@@ -15,71 +15,47 @@ new head, so a client reads its write whichever worker answers next.
 
 from __future__ import annotations
 
-import os
-import secrets
+import functools
 import shutil
 import signal
 import socket
 import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from registry.api.config import ApiConfig
+from registry.api.serve_config import ServeConfig
 from registry.auth.authenticator import Authenticator
-from registry.auth.settings import AuthSettings
 from registry.errors import InvalidInput, RegistryError, StoreError
 from registry.git.store import Store
 from registry.index.board import HeadBoard
 from registry.index.live import LiveIndex
+from registry.ops import index_instruments
 from registry.ops.process import prepare_serving, start_operations, stop_operations, uvicorn_log_config
 from registry.replica.notify import Notifier
 from registry.replica.settings import ReplicationSettings
 from registry.settings import Settings
 from registry.trust.keyfile import require_owner_only
+from registry.trust.registry_key import registry_key, registry_key_path
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
-
-# What the parent hands its workers (spawned processes read their settings from the environment).
-ENV_STORE = "REGISTRY_SERVE_STORE"
-ENV_DEV = "REGISTRY_SERVE_DEV"
-ENV_BOARD = "REGISTRY_SERVE_BOARD"
 
 UVICORN = {"loop": "uvloop", "http": "httptools", "access_log": False, "log_level": "warning"}
 UVICORN["log_config"] = uvicorn_log_config()  # JSON lines on stderr, in every process
 
 
-@dataclass(frozen=True)
-class ServeOptions:
-    store: Path
-    host: str = "127.0.0.1"
-    port: int = 8080
-    workers: int = 1
-    dev: bool = False
-    #: A read replica: the primary's store URL (anything ``git fetch`` takes), and where
-    #: the mirror lives; ``store`` is then ``data_dir/store.git``.
-    mirror: str | None = None
-    data_dir: Path | None = None
-    fetch_interval: float = 30.0
-    #: The primary's HTTP address, named in a replica's refusals of writes.
-    primary: str | None = None
+def authenticator_for(config: ServeConfig) -> Authenticator:
+    """The authenticator ``config`` describes; refuses (exit 2) with no secret or key unless
+    ``dev`` (then ``config`` carries a throwaway secret: see ``ServeConfig.with_dev_secret``)."""
+    return Authenticator.from_settings(config.auth, dev=config.dev)
 
 
-def authenticator_for(env: MutableMapping[str, str], *, dev: bool) -> Authenticator:
-    """The authenticator the environment describes; refuses (exit 2) with no secret or key
-    unless ``dev``. In development mode without one, a throwaway secret is put in ``env``,
-    so worker processes started from it accept the same tokens."""
-    if dev and not AuthSettings.from_env(env).configured:
-        env["JWT_SECRET"] = secrets.token_urlsafe(48)
-    return Authenticator.from_env(env, dev=dev)
-
-
-def replica_notifier(env: MutableMapping[str, str]) -> Notifier | None:
+def replica_notifier(settings: ReplicationSettings) -> Notifier | None:
     """The notifier of ``REGISTRY_REPLICAS``, or None when this primary has no replicas."""
-    settings = ReplicationSettings.from_env(env)
     if not settings.replicas or settings.refresh_secret is None:
         return None
     return Notifier(settings.replicas, settings.refresh_secret)
@@ -94,7 +70,7 @@ def tell_replicas(index: LiveIndex, notifier: Notifier | None) -> None:
 
 def _writer_key(store: Store, settings: Settings, out: TextIO) -> SigningKey | None:
     try:
-        return settings.key_for(store)
+        return registry_key(store, settings.signing_key)
     except (RegistryError, OSError, ValueError) as exc:
         print(f"registry: warning: no registry key ({exc}); writes will be refused", file=out)
         return None
@@ -143,9 +119,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _announce(
-    options: ServeOptions, sock: socket.socket, gate: Any, auth: Authenticator, out: TextIO
-) -> None:
+def _announce(options: ServeConfig, sock: socket.socket, gate: Any, auth: Authenticator, out: TextIO) -> None:
     host, port = sock.getsockname()[:2]
     where = f"[{host}]" if ":" in host else host
     workers = f"{options.workers} worker{'s' if options.workers != 1 else ''}"
@@ -165,9 +139,7 @@ def _stopped(_signum: int, _frame: Any) -> None:
     raise _Stopped
 
 
-def serve(
-    options: ServeOptions, *, env: MutableMapping[str, str] | None = None, out: TextIO = sys.stdout
-) -> int:
+def serve(config: ServeConfig, *, out: TextIO = sys.stdout) -> int:
     """Run the API until SIGTERM (exit 0) or SIGINT; stop everything it started either way.
 
     uvicorn stops serving gracefully on SIGTERM, then raises the signal again with the
@@ -176,53 +148,55 @@ def serve(
     """
     previous = signal.signal(signal.SIGTERM, _stopped)
     try:
-        return _serve(options, os.environ if env is None else env, out)
+        return _serve(config.with_dev_secret(), out)
     except _Stopped:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) -> int:
+def _serve(config: ServeConfig, out: TextIO) -> int:
     import uvicorn
 
-    if options.mirror is not None:
+    if config.mirror is not None:
         from registry.api.replica_serve import serve_replica
 
-        return serve_replica(options, env, out)
-    notifier = replica_notifier(env)  # REGISTRY_REPLICAS without a secret: exit 2, before any work
-    store = Store.open(options.store)  # a missing store refuses before anything starts
+        return serve_replica(config, out)
+    store = Store.open(config.store)  # a missing store refuses before anything starts
     store_path = store.path.resolve()
-    auth = authenticator_for(env, dev=options.dev)  # no secret or key: exit 2, before any work
-    settings = Settings.from_env(env)
-    if (key_path := settings.key_path(store)) is not None and key_path.is_file():
+    auth = authenticator_for(config)  # no secret or key: exit 2, before any work
+    if (key_path := registry_key_path(store, config.settings.signing_key)) is not None and key_path.is_file():
         require_owner_only(key_path)  # others can read it: refuse (exit 2) with the chmod to run
-    prepare_serving(env, workers=options.workers)  # settings checked; tracing; metrics over processes
-    if options.workers > 1:
-        return _serve_workers(options, store_path, auth, env, out)
+    ops = prepare_serving(config.ops, workers=config.workers)  # tracing; metrics over processes
+    config = replace(config, settings=replace(config.settings, store=store_path), ops=ops)
+    if config.workers > 1:
+        return _serve_workers(config, auth, out)
 
     from registry.api.app import create_app
 
-    index = LiveIndex(store_path)
+    index = LiveIndex(store_path, **index_instruments())
+    notifier = replica_notifier(config.replication)
     gate = None
     try:
         index.start()
-        start_operations(env, store_path=store_path, index=index)  # logs, traces, events
+        start_operations(config.ops, store_path=store_path, index=index)  # logs, traces, events
         tell_replicas(index, notifier)
         gate = _start_gate(store_path, index.landed, out)
-        config = ApiConfig(
-            store_path=store_path,
-            index=index,
-            authenticator=auth,
-            key=_writer_key(store, settings, out),
-            identity=settings.identity,
-            dev=options.dev,
-            body_seconds=settings.body_seconds,
+        app = create_app(
+            ApiConfig(
+                store_path=store_path,
+                index=index,
+                authenticator=auth,
+                key=_writer_key(store, config.settings, out),
+                identity=config.settings.identity,
+                dev=config.dev,
+                body_seconds=config.settings.body_seconds,
+            )
         )
-        app = create_app(config)
-        sock = _bind(options.host, options.port)
-        _announce(options, sock, gate, auth, out)
-        server = uvicorn.Server(uvicorn.Config(app, timeout_keep_alive=settings.idle_seconds, **UVICORN))
+        sock = _bind(config.host, config.port)
+        _announce(config, sock, gate, auth, out)
+        keep_alive = config.settings.idle_seconds
+        server = uvicorn.Server(uvicorn.Config(app, timeout_keep_alive=keep_alive, **UVICORN))
         server.run(sockets=[sock])
         sock.close()
     finally:
@@ -234,33 +208,24 @@ def _serve(options: ServeOptions, env: MutableMapping[str, str], out: TextIO) ->
     return 0
 
 
-def _serve_workers(
-    options: ServeOptions,
-    store_path: Path,
-    auth: Authenticator,
-    env: MutableMapping[str, str],
-    out: TextIO,
-) -> int:
+def _serve_workers(config: ServeConfig, auth: Authenticator, out: TextIO) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     board_dir = Path(tempfile.mkdtemp(prefix="registry-serve-"))
-    board = HeadBoard(board_dir, store_path)
-    env.update({ENV_STORE: str(store_path), ENV_DEV: "1" if options.dev else "", ENV_BOARD: str(board_dir)})
-    if env is not os.environ:  # workers are spawned: they read the settings from the environment
-        os.environ.update(env)
-    gate = _start_gate(store_path, lambda landing: _wait_workers(board, landing), out)
+    board = HeadBoard(board_dir, config.store)
+    config = replace(config, board=board_dir)
+    gate = _start_gate(config.store, lambda landing: _wait_workers(board, landing), out)
     try:
-        config = uvicorn.Config(
-            "registry.api.server:worker_app",
-            factory=True,
-            workers=options.workers,
-            timeout_keep_alive=Settings.from_env(env).idle_seconds,
-            **UVICORN,
+        # Workers are spawned: uvicorn pickles the factory, and with it the whole configuration.
+        factory = functools.partial(worker_app, config)
+        keep_alive = config.settings.idle_seconds
+        workers = uvicorn.Config(
+            factory, factory=True, workers=config.workers, timeout_keep_alive=keep_alive, **UVICORN
         )
-        sock = _bind(options.host, options.port)
-        _announce(options, sock, gate, auth, out)
-        Multiprocess(config, sockets=[sock]).run()
+        sock = _bind(config.host, config.port)
+        _announce(config, sock, gate, auth, out)
+        Multiprocess(workers, sockets=[sock]).run()
         sock.close()
     finally:
         _stop_gate(gate)
@@ -277,30 +242,28 @@ def _wait_workers(board: HeadBoard, landing: Landing) -> None:
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 
-def worker_app() -> ASGIApp:
+def worker_app(config: ServeConfig) -> ASGIApp:
     """The app of one ``--workers`` process (uvicorn's factory): its own index, watching refs."""
     from registry.api.app import create_app
 
-    env = os.environ
-    store_path = Path(env[ENV_STORE])
-    dev = bool(env.get(ENV_DEV))
-    board = HeadBoard(env[ENV_BOARD], store_path)
+    assert config.board is not None, "the parent names the board before it starts workers"
+    store_path = config.store
+    board = HeadBoard(config.board, store_path)
     store = Store.open(store_path)
-    index = LiveIndex(store_path, board=board)
+    index = LiveIndex(store_path, board=board, **index_instruments())
     index.start()
-    start_operations(env, store_path=store_path, index=index)  # logs, traces, events
-    tell_replicas(index, replica_notifier(env))
-    settings = Settings.from_env(env)
-    config = ApiConfig(
+    start_operations(config.ops, store_path=store_path, index=index)  # logs, traces, events
+    tell_replicas(index, replica_notifier(config.replication))
+    api = ApiConfig(
         store_path=store_path,
         index=index,
-        authenticator=Authenticator.from_env(env, dev=dev),
-        key=_writer_key(store, settings, sys.stderr),
-        identity=settings.identity,
-        dev=dev,
-        body_seconds=settings.body_seconds,
+        authenticator=authenticator_for(config),
+        key=_writer_key(store, config.settings, sys.stderr),
+        identity=config.settings.identity,
+        dev=config.dev,
+        body_seconds=config.settings.body_seconds,
     )
-    return _StopsOnShutdown(create_app(config), lambda: (index.stop(), stop_operations()))
+    return _StopsOnShutdown(create_app(api), lambda: (index.stop(), stop_operations()))
 
 
 class _StopsOnShutdown:

@@ -14,10 +14,10 @@ from typing import Any
 from pygit2.enums import SortMode
 
 from registry.errors import RegistryError
-from registry.gate.accepted import changed_dirs
 from registry.gate.published import version_digest
 from registry.git.store import Snapshot, Store
 from registry.model import Limits
+from registry.paths import changed_dirs, contract_dir
 from registry.validate import load_yaml
 
 
@@ -39,7 +39,7 @@ class Replacement:
 
 def _fingerprint(snap: Snapshot, name: str) -> tuple[str, str] | None:
     """A contract directory's version and what identifies its content (digest and named files)."""
-    files = snap.files(f"contracts/{name}")
+    files = snap.files(contract_dir(name))
     if "contract.yaml" not in files or "schema.json" not in files:
         return None
     try:

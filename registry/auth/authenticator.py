@@ -18,7 +18,6 @@ import asyncio
 import base64
 import binascii
 import json
-import os
 import re
 import secrets
 import time
@@ -159,7 +158,7 @@ class Authenticator:
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, dev: bool = False, fetch: Fetch | None = None
+        cls, env: Mapping[str, str], *, dev: bool = False, fetch: Fetch | None = None
     ) -> Authenticator:
         """The authenticator the environment describes (see :mod:`registry.auth.settings`).
 
@@ -168,7 +167,7 @@ class Authenticator:
         when a setting cannot be used, unless ``dev``: then a missing configuration gets a
         throwaway random secret, and a short or default secret is accepted.
         """
-        settings = AuthSettings.from_env(os.environ if env is None else env)
+        settings = AuthSettings.from_env(env)
         return cls.from_settings(settings, dev=dev, fetch=fetch)
 
     @classmethod

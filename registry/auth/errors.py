@@ -25,8 +25,7 @@ class AuthFailed(RegistryError):
     code = Code.AUTH_INVALID
 
     def __init__(self, message: str, *, code: Code = Code.AUTH_INVALID, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.code = code
+        super().__init__(message, hint=hint, code=code)
 
     @property
     def challenge(self) -> str:
@@ -57,8 +56,7 @@ class Forbidden(RegistryError):
     def __init__(
         self, message: str, *, code: Code, hint: str | None = None, scope: str | None = None
     ) -> None:
-        super().__init__(message, hint=hint)
-        self.code = code
+        super().__init__(message, hint=hint, code=code)
         self.scope = scope
 
     @property

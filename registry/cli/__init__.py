@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from registry.environment import environment
 from registry.errors import RegistryError
 from registry.problems import Outcome
 from registry.text import diagnostic_lines, printable
@@ -80,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _internal(exc: Exception) -> int:
-    if os.environ.get("REGISTRY_DEBUG"):
+    if environment().get("REGISTRY_DEBUG"):
         raise exc
     print(printable(f"error: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
     print("  hint: this is a bug; rerun with REGISTRY_DEBUG=1 for details and report it", file=sys.stderr)

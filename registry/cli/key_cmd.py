@@ -8,6 +8,7 @@ from pathlib import Path
 from registry.errors import InvalidInput
 from registry.git.store import Store
 from registry.settings import Settings
+from registry.trust.registry_key import registry_key
 from registry.trust.sshsig import SigningKey, allowed_signers_line
 from registry.write.rotation import rotate_key
 
@@ -44,7 +45,7 @@ def run_rotate(args: argparse.Namespace) -> int:
         )
     rotation = rotate_key(
         store,
-        old=settings.key_for(store),
+        old=registry_key(store, settings.signing_key),
         new=SigningKey.load(new_path),
         new_path=new_path,
         identity=settings.identity,

@@ -10,16 +10,21 @@ A flag wins over the environment; with neither flag, ``REGISTRY_STORE`` wins ove
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 from registry.cli import publish_remote
+from registry.environment import environment
 from registry.errors import InvalidInput
 from registry.git.store import Store
 from registry.settings import Settings
-from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
+from registry.trust.registry_key import registry_key
+from registry.write.publish import ContractInput, Writer
+from registry.write.publisher import Publisher, unobserved
+
+#: Every write of this command: the CLI's door, heard by nobody else in this process.
+CLI = Publisher("cli", listeners=(), around=unobserved)
 
 
 def _read(path: str, what: str) -> bytes:
@@ -68,12 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _open(args: argparse.Namespace) -> tuple[Store, Writer]:
     settings = Settings.from_env(store=args.store, signing_key=args.signing_key)
     store = Store.open(settings.require_store())
-    return store, Writer(settings.key_for(store), settings.identity)
+    return store, Writer(registry_key(store, settings.signing_key), settings.identity)
 
 
 def _remote(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> publish_remote.Remote | None:
     """The server to publish through, or None to publish into a store (see the module docstring)."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     endpoint = args.registry_endpoint
     if endpoint is None and args.store is None and not env.get("REGISTRY_STORE"):
         endpoint = env.get("REGISTRY_ENDPOINT")
@@ -104,7 +109,7 @@ def run_contract(args: argparse.Namespace) -> int:
         version, digest, created = answer["version"], answer["digest"], answer["createdAt"]
     else:
         store, writer = _open(args)
-        result = publish_contract(store, item, writer=writer)
+        result = CLI.contract(store, item, writer=writer)
         found = next(v for v in result.versions if v.kind == "contract")
         version, digest, created = found.version, found.digest, _when(result.created_at)
     _print({"Name": args.name, "Version": version, "Digest": digest, "CreatedAt": created})
@@ -125,7 +130,7 @@ def run_capsule(args: argparse.Namespace) -> int:
         }
     else:
         store, writer = _open(args)
-        result = publish_capsule(store, args.tenant, text, writer=writer)
+        result = CLI.capsule(store, args.tenant, text, writer=writer)
         version = next(v for v in result.versions if v.kind == "capsule")
         lines = {
             "Capsule": version.key.removeprefix("capsules/"),

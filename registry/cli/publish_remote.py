@@ -86,17 +86,19 @@ def refusal(response: httpx.Response) -> RegistryError:
         body = None
     if not isinstance(body, dict):
         body = {"detail": response.text.strip() or f"HTTP {response.status_code}"}
-    error = RegistryError(str(body.get("detail") or f"HTTP {response.status_code}"), hint=body.get("hint"))
-    error.code = _code(response.headers.get("x-registry-code")) or _BY_STATUS.get(
-        response.status_code, Code.STORE_UNREADABLE
-    )
-    error.problems = tuple(
+    problems = tuple(
         p
         for severity in ("error", "warning")
         for item in body.get(f"{severity}s") or ()
         if (p := _problem(item, severity)) is not None
     )
-    return error
+    return RegistryError(
+        str(body.get("detail") or f"HTTP {response.status_code}"),
+        hint=body.get("hint"),
+        problems=problems,
+        code=_code(response.headers.get("x-registry-code"))
+        or _BY_STATUS.get(response.status_code, Code.STORE_UNREADABLE),
+    )
 
 
 def _code(text: str | None) -> Code | None:

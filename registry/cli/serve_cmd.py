@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from registry.errors import InvalidInput
-from registry.settings import Settings
+from registry.environment import environment
 
 
 def _workers(text: str) -> int:
@@ -67,20 +66,12 @@ def _seconds(text: str) -> float:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from registry.api.server import ServeOptions, serve
+    from registry.api.serve_config import ServeConfig
+    from registry.api.server import serve
 
-    if not 0 <= args.port <= 65535:
-        raise InvalidInput(f"port {args.port} is out of range", hint="use a port from 0 to 65535")
-    if args.mirror is not None:
-        if args.data_dir is None:
-            raise InvalidInput(
-                "--mirror needs --data-dir", hint="name the directory the replica keeps its mirror in"
-            )
-        store = args.data_dir / "store.git"
-    else:
-        store = Settings.from_env(store=args.store).require_store()
-    options = ServeOptions(
-        store=store,
+    config = ServeConfig.from_env(
+        environment(),
+        store=args.store,
         host=args.host,
         port=args.port,
         workers=args.workers,
@@ -90,4 +81,4 @@ def run_serve(args: argparse.Namespace) -> int:
         fetch_interval=args.fetch_interval,
         primary=args.primary,
     )
-    return serve(options)
+    return serve(config)

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from registry.audit.doctor import SAFE_AGE_S, clean, find_leftovers, format_age, parse_age
 from registry.audit.verify import verify_store
+from registry.environment import environment
 from registry.gate.accepted import Pending, accepted, untagged
 from registry.git.store import Store
 from registry.settings import Settings
 from registry.text import printable
+from registry.trust.registry_key import registry_key
 from registry.trust.sshsig import PublicKey, SigningKey, allowed_signers_line
 from registry.write.bootstrap import init_store, install_hooks
 from registry.write.landing import land_pending
@@ -166,7 +168,6 @@ def run_hooks_install(args: argparse.Namespace) -> int:
 
 
 def run_hooks_serve(args: argparse.Namespace) -> int:
-    import os
 
     from registry.hooks.server import GateServer
     from registry.replica.notify import landing_listener
@@ -175,7 +176,7 @@ def run_hooks_serve(args: argparse.Namespace) -> int:
     server = GateServer(
         store.path,
         log=lambda line: print(line, file=sys.stderr, flush=True),
-        on_landed=landing_listener(os.environ, detached=False),  # REGISTRY_REPLICAS are told
+        on_landed=landing_listener(environment(), detached=False),  # REGISTRY_REPLICAS are told
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -197,7 +198,12 @@ def run_tag_missing(args: argparse.Namespace) -> int:
         print("the store is empty")
         return 0
     landing = land_pending(
-        store, upto=head, key=settings.key_for(store), tagger=settings.identity, door="repair", legacy=True
+        store,
+        upto=head,
+        key=registry_key(store, settings.signing_key),
+        tagger=settings.identity,
+        door="repair",
+        legacy=True,
     )
     for landed in landing.versions:
         print(f"tagged {landed.tag_ref}")

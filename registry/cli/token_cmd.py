@@ -9,7 +9,6 @@ with the same environment.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from registry.auth.keys import HMAC_ALGORITHMS, HMAC_MIN_BYTES
 from registry.auth.principal import READ_SCOPE, ROLE_RANK, normalize_role
 from registry.auth.tokens import mint, parse_ttl
+from registry.environment import environment
 from registry.errors import InvalidInput
 from registry.text import printable
 
@@ -57,7 +57,7 @@ def _split(values: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     secret = env.get("JWT_SECRET")
     if not secret:
         raise InvalidInput(

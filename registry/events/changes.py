@@ -34,6 +34,7 @@ from registry.index.snapshot import (
     ContractVersionEntry,
     IndexSnapshot,
 )
+from registry.paths import capsule_dir, contract_dir
 
 TAGS = "refs/tags/"
 DELETED = "DELETED"
@@ -232,7 +233,7 @@ def _capsule_published(
 
 
 def _deprecated(entry: ContractEntry, head: str, history: History, source: str) -> CloudEvent:
-    where = f"contracts/{entry.name}"
+    where = contract_dir(entry.name)
     commit, when = history.change_of(head, f"{where}/contract.yaml")
     data = {
         "name": entry.name,
@@ -278,7 +279,7 @@ def _deletion(
 def _capsule_changed(
     capsule: CapsuleEntry, before: str, head: str, history: History, source: str
 ) -> CloudEvent:
-    where = f"capsules/{capsule.tenant}/{capsule.name}"
+    where = capsule_dir(capsule.tenant, capsule.name)
     commit, when = history.change_of(head, f"{where}/meta.yaml")
     old = dict(zip(CAPSULE_FIELDS, json.loads(before), strict=False))
     new = dict(zip(CAPSULE_FIELDS, json.loads(capsule_state(capsule)), strict=False))

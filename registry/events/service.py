@@ -37,7 +37,6 @@ from registry.events.nats_link import NatsLink
 from registry.events.outbox import Outbox
 from registry.events.settings import EventsSettings
 from registry.index.snapshot import IndexSnapshot
-from registry.ops.metrics import metrics
 
 log = logging.getLogger("registry.events")
 
@@ -56,6 +55,38 @@ class Index(Protocol):
     def subscribe(self, callback: Callable[[IndexSnapshot, IndexSnapshot], None]) -> object: ...
 
 
+class EventsListener(Protocol):
+    """Who hears how the publisher is doing (the serving process's metrics, in ``ops``)."""
+
+    def pending(self, count: int) -> None:
+        """``count`` events wait in the outbox."""
+
+    def dropped(self, count: int) -> None:
+        """The outbox was full: its ``count`` oldest events were dropped."""
+
+    def failed(self) -> None:
+        """A send was not acknowledged."""
+
+    def published(self, event_type: str) -> None:
+        """NATS acknowledged one event of CloudEvents type ``event_type``."""
+
+
+class Unheard:
+    """The listener of a publisher nobody watches."""
+
+    def pending(self, count: int) -> None:
+        pass
+
+    def dropped(self, count: int) -> None:
+        pass
+
+    def failed(self) -> None:
+        pass
+
+    def published(self, event_type: str) -> None:
+        pass
+
+
 class EventsService:
     """Detects changes in the index's snapshots and publishes their events to NATS."""
 
@@ -66,8 +97,10 @@ class EventsService:
         store_path: Path,
         index: Index,
         history: Callable[[Path], History] = MainHistory,
+        listener: EventsListener | None = None,
     ) -> None:
         self.settings = settings
+        self.listener: EventsListener = listener or Unheard()
         self.store_path = store_path
         self.index = index
         self._history_of = history
@@ -196,7 +229,7 @@ class EventsService:
     # -- detecting ---------------------------------------------------------------------
 
     def _detect(self, outbox: Outbox, history: History) -> None:
-        m = metrics()
+        m = self.listener
         while self._snapshots:
             snapshot = self._snapshots[0]  # taken off only once what it means is queued
             if self._told is None:
@@ -217,7 +250,7 @@ class EventsService:
             _apply(self._told, found)
             self._previous = self._snapshots.popleft()
             if dropped:
-                m.events_dropped.inc(dropped)
+                m.dropped(dropped)
                 log.error(
                     "events: the outbox is full (%d); the %d oldest events were dropped",
                     self.settings.outbox_max,
@@ -225,27 +258,27 @@ class EventsService:
                 )
             for event in found.events:
                 log.info("events: queued %s %s (%s)", event.type.value, event.subject, event.id)
-        m.events_pending.set(outbox.count())
+        m.pending(outbox.count())
 
     async def _send(self, outbox: Outbox, link: NatsLink, *, deadline: float | None) -> None:
-        m = metrics()
+        m = self.listener
         while True:
             batch = outbox.pending(BATCH)
             if not batch:
-                m.events_pending.set(0)
+                m.pending(0)
                 return
             for item in batch:
                 if deadline is not None and time.monotonic() > deadline:
                     return
                 if not link.connected:
-                    m.events_pending.set(outbox.count())
+                    m.pending(outbox.count())
                     return
                 if not await link.send(item):
-                    m.events_failed.inc()
-                    m.events_pending.set(outbox.count())
+                    m.failed()
+                    m.pending(outbox.count())
                     return
                 outbox.delivered(item.seq)
-                m.events.labels(_type_of(item.body)).inc()
+                m.published(_type_of(item.body))
 
 
 def _apply(told: Told, found: Detection) -> Told:
@@ -264,8 +297,10 @@ def _type_of(body: bytes) -> str:
         return "unknown"
 
 
-def start_events(settings: EventsSettings, *, store_path: Path, index: Index) -> EventsService | None:
+def start_events(
+    settings: EventsSettings, *, store_path: Path, index: Index, listener: EventsListener | None = None
+) -> EventsService | None:
     """Start publishing the store's lifecycle events when ``settings`` name a NATS server."""
     if not settings.enabled:
         return None
-    return EventsService(settings, store_path=store_path, index=index).start()
+    return EventsService(settings, store_path=store_path, index=index, listener=listener).start()

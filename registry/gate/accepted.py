@@ -32,6 +32,7 @@ from registry.gate.published import (
 )
 from registry.git.refs import MAIN
 from registry.git.store import Snapshot, Store
+from registry.paths import CAPSULES, CONTRACTS, capsule_dir, changed_dirs, contract_dir, in_dir, parse_dir
 from registry.validate import read_capsule, read_contract
 
 #: The newest commit of ``main`` whose versions (and all before it) are tagged.
@@ -78,21 +79,9 @@ def main_updates(store: Store, *, since: str | None) -> list[tuple[pygit2.Oid | 
     return updates
 
 
-def changed_dirs(paths: Iterable[str]) -> set[str]:
-    """The contract and capsule directories a list of changed paths touches."""
-    dirs = set()
-    for path in paths:
-        parts = path.split("/")
-        if parts[0] == "contracts" and len(parts) >= 3:
-            dirs.add("/".join(parts[:2]))
-        elif parts[0] == "capsules" and len(parts) >= 4:
-            dirs.add("/".join(parts[:3]))
-    return dirs
-
-
 def contract_version_at(snap: Snapshot, name: str, policy: StorePolicy) -> NewVersion | None:
     """The version a valid contract directory describes, with its digest."""
-    doc, _ = read_contract(name, snap.files(f"contracts/{name}"), limits=policy.limits)
+    doc, _ = read_contract(name, snap.files(contract_dir(name)), limits=policy.limits)
     return contract_version(doc) if doc is not None else None
 
 
@@ -106,12 +95,12 @@ class Accepted:
     def contract(self, name: str) -> list[Published]:
         """Every accepted version of a contract; pending ones have no tag id."""
         tagged = contract_versions(self.store, name)
-        return tagged + self._pending(f"contracts/{name}", {p.version for p in tagged})
+        return tagged + self._pending(contract_dir(name), {p.version for p in tagged})
 
     def capsule(self, tenant: str, name: str) -> list[Published]:
         """Every accepted version of a capsule, by number."""
         tagged = capsule_versions(self.store, tenant, name)
-        pending = self._pending(f"capsules/{tenant}/{name}", {p.version for p in tagged})
+        pending = self._pending(capsule_dir(tenant, name), {p.version for p in tagged})
         return sorted(tagged + pending, key=lambda p: int(p.version))
 
     def _pending(self, key: str, tagged: set[str]) -> list[Published]:
@@ -135,20 +124,20 @@ class Accepted:
         policy = policy_at(self.store, commit)
         found: list[NewVersion] = []
         for where in sorted(set(dirs)):
-            parts = where.split("/")
-            if not snap.is_dir(where):
+            item = parse_dir(where)
+            if item is None or not snap.is_dir(where):
                 continue
-            if parts[0] == "contracts" and len(parts) == 2:
-                version = contract_version_at(snap, parts[1], policy)
-                known = {p.version for p in self.contract(parts[1])}
+            if item.tenant is None:
+                version = contract_version_at(snap, item.name, policy)
+                known = {p.version for p in self.contract(item.name)}
                 if version is not None and version.version not in known:
                     found.append(version)
-            elif parts[0] == "capsules" and len(parts) == 3:
-                doc, _ = read_capsule(parts[1], parts[2], snap.files(where), limits=policy.limits)
+            else:
+                doc, _ = read_capsule(item.tenant, item.name, snap.files(where), limits=policy.limits)
                 if doc is None:
                     continue
                 content_hash = capsule_content_hash(doc.document)
-                accepted = self.capsule(parts[1], parts[2])
+                accepted = self.capsule(item.tenant, item.name)
                 if content_hash not in {p.digest for p in accepted}:
                     number = max((int(p.version) for p in accepted), default=0) + 1
                     found.append(NewVersion("capsule", where, str(number), content_hash))
@@ -188,7 +177,7 @@ def untagged(store: Store, commit: pygit2.Oid, view: Accepted | None = None) -> 
     lists them and ``registry tag-missing`` tags them at ``commit``.
     """
     snap = store.snapshot(commit)
-    dirs = [f"contracts/{n}" for n in snap.subdirs("contracts")] + [
-        f"capsules/{t}/{n}" for t in snap.subdirs("capsules") for n in snap.subdirs(f"capsules/{t}")
+    dirs = [contract_dir(n) for n in snap.subdirs(CONTRACTS)] + [
+        capsule_dir(t, n) for t in snap.subdirs(CAPSULES) for n in snap.subdirs(in_dir(CAPSULES, t))
     ]
     return (view or accepted(store)).versions_at(commit, dirs)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from registry.digest import capsule_content_hash
 from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import CapsuleChange, Context
+from registry.paths import capsule_dir
 from registry.problems import Code
 from registry.validate import read_capsule
 
 
 def judge_capsule(ctx: Context, tenant_id: str, name: str) -> None:
-    where = f"capsules/{tenant_id}/{name}"
+    where = capsule_dir(tenant_id, name)
     published = ctx.accepted.capsule(tenant_id, name)
     if not ctx.new.is_dir(where):
         if published:

@@ -18,6 +18,7 @@ from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.semver_policy import bump_between
 from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import ContractVersion
+from registry.paths import SCHEMA, contract_dir, contract_file
 from registry.problems import Code, Problem
 from registry.validate import ContractDoc, external_refs, read_contract
 from registry.validate.documents import EXAMPLES_DIR
@@ -36,7 +37,7 @@ def _parse_version(text: str) -> ContractVersion | None:
 
 
 def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
-    text = store.snapshot(commit).read(f"contracts/{name}/schema.json")
+    text = store.snapshot(commit).read(contract_file(name, SCHEMA))
     return json.loads(text) if text is not None else {}
 
 
@@ -55,7 +56,7 @@ def _published_doc(ctx: Context, name: str, commit: pygit2.Oid) -> ContractDoc |
 
 
 def judge_contract(ctx: Context, name: str) -> None:
-    where = f"contracts/{name}"
+    where = contract_dir(name)
     published = ctx.accepted.contract(name)
     if not ctx.new.is_dir(where):
         if published:
@@ -221,7 +222,7 @@ def _check(
         return with_wit(report, wit, mine)
     except LimitExceeded as exc:
         # A schema too deep, too large or with patterns too slow to judge is refused, never guessed.
-        where = f"contracts/{name}/schema.json"
+        where = contract_file(name, SCHEMA)
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
         ctx.problems.append(Problem(Code.SCHEMA_LIMIT, message, file=where, keyword=exc.rule))
         return None
@@ -232,7 +233,7 @@ def _published_wit(store: Store, name: str, commit: pygit2.Oid) -> WitFiles:
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:
-    old = ctx.store.snapshot(commit).files(f"contracts/{name}")
+    old = ctx.store.snapshot(commit).files(contract_dir(name))
     if not old:
         return True
     published = read_contract(
@@ -253,17 +254,17 @@ def _refs(ctx: Context, name: str, schema: Any) -> None:
         target = ref.split("#", 1)[0]
         parts = target.split("/")
         if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json":
-            if ctx.new.read(f"contracts/{parts[1]}/schema.json") is None:
+            if ctx.new.read(contract_file(parts[1], SCHEMA)) is None:
                 ctx.problem(
                     Code.CONTRACT_REF_UNRESOLVED,
                     f"$ref {ref!r} names contract {parts[1]!r}, which the store does not hold; "
                     "publish it first or fix the reference",
-                    f"contracts/{name}/schema.json",
+                    contract_file(name, SCHEMA),
                 )
             continue
         ctx.problem(
             Code.CONTRACT_REF_EXTERNAL,
             f"$ref {ref!r} points outside the store; the registry resolves no network references: "
             "reference another contract as '../<name>/schema.json#/…' or copy the schema into $defs",
-            f"contracts/{name}/schema.json",
+            contract_file(name, SCHEMA),
         )

@@ -21,6 +21,7 @@ from registry.errors import InvalidName
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
 from registry.model import ContractVersion
+from registry.paths import contract_dir
 from registry.trust.sshsig import split_signed_tag
 from registry.validate.documents import ContractDoc
 
@@ -80,7 +81,7 @@ def version_digest(
 ) -> str:
     """The old-registry digest of a contract version; ``wit`` and ``descriptor`` are file names
     in the contract's directory, given to the digest as store paths."""
-    where = f"contracts/{name}"
+    where = contract_dir(name)
     return contract_digest(
         name=name,
         version=version,
@@ -101,7 +102,7 @@ def contract_version(doc: ContractDoc) -> NewVersion:
         wit=doc.wit,
         descriptor=doc.descriptor,
     )
-    return NewVersion("contract", f"contracts/{doc.name}", doc.version.text, digest)
+    return NewVersion("contract", contract_dir(doc.name), doc.version.text, digest)
 
 
 def tag_message(version: NewVersion, *, signature: str | None = None) -> str:

@@ -12,14 +12,15 @@ import os
 import subprocess
 from pathlib import Path
 
-from registry.errors import InvalidInput, StoreError
+from registry.environment import environment
+from registry.errors import StoreError
 
 # A hook or a server hands down a pushing repository's environment; bundles work on the store.
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH")
 
 
 def _git(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env = {k: v for k, v in environment().items() if k not in _GIT_ENV_DROP}
     return subprocess.run(
         ["git", f"--git-dir={store}", *args], env=env, capture_output=True, text=True, check=False
     )
@@ -29,6 +30,14 @@ def _said(done: subprocess.CompletedProcess[str]) -> str:
     return " ".join(done.stderr.split())[:500] or f"git exited with {done.returncode}"
 
 
+class BundleRefused(Exception):
+    """git would not make or read a bundle for a reason of the input's: ``write/`` says what it means."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 def create_bundle(store: Path, file: Path) -> None:
     """Write a bundle of every ref of ``store`` to ``file`` (a temporary file, then renamed)."""
     tmp = file.with_name(f".{file.name}.tmp")
@@ -36,7 +45,7 @@ def create_bundle(store: Path, file: Path) -> None:
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         if "empty bundle" in done.stderr:
-            raise InvalidInput(f"{store} has no refs to back up", hint="an empty store needs no backup")
+            raise BundleRefused(f"{store} has no refs to back up", hint="an empty store needs no backup")
         raise StoreError(f"git bundle create failed: {_said(done)}")
     os.replace(tmp, file)
 
@@ -45,7 +54,7 @@ def bundle_refs(store: Path, file: Path) -> dict[str, str]:
     """The refs a bundle holds (name -> object id), read by git in ``store``."""
     done = _git(store, "bundle", "list-heads", str(file.resolve()))
     if done.returncode != 0:
-        raise InvalidInput(
+        raise BundleRefused(
             f"{file} is not a git bundle: {_said(done)}", hint="give a file 'registry backup' wrote"
         )
     refs = {}
@@ -60,7 +69,7 @@ def fetch_bundle(store: Path, file: Path) -> dict[str, str]:
     """Fetch every ref of a bundle into the (empty) ``store``, checking it first."""
     done = _git(store, "bundle", "verify", "-q", str(file.resolve()))
     if done.returncode != 0:
-        raise InvalidInput(
+        raise BundleRefused(
             f"{file} is not a complete git bundle: {_said(done)}", hint="give a file 'registry backup' wrote"
         )
     refs = bundle_refs(store, file)

@@ -21,6 +21,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from registry.environment import environment
 from registry.git.refs import TAG_PREFIX
 from registry.git.store import Store
 
@@ -49,7 +50,7 @@ def loose_tags(store_path: Path, *, stop_at: int | None = None) -> int:
 
 def pack_refs(store_path: Path) -> bool:
     """Pack every ref now (``git pack-refs --all``); False when another packer holds the lock."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env = {k: v for k, v in environment().items() if k not in _GIT_ENV_DROP}
     done = subprocess.run(
         ["git", f"--git-dir={store_path}", "pack-refs", "--all"],
         env=env,

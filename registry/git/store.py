@@ -10,27 +10,40 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pygit2
 from pygit2.enums import FileMode, ObjectType
 
-from registry.errors import ConcurrentUpdate, StoreError, VersionExists
+from registry.errors import StoreError
 from registry.git.refs import MAIN, TAG_PREFIX, packed_refs
 from registry.git.treediff import Change, diff_entries, diff_trees
-from registry.trust.sshsig import SigningKey
+from registry.model import Identity
+
+__all__ = [
+    "Identity",  # a value (``registry.model``), re-exported: every writer of the store names one
+    "MainMoved",
+    "RefsLocked",
+    "Signer",
+    "Snapshot",
+    "Store",
+    "TagTaken",
+    "git_signature",
+]
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who a commit or tag says wrote it."""
+class Signer(Protocol):
+    """What the store signs commits and tags with (``trust.sshsig.SigningKey`` is one)."""
 
-    name: str = "registry"
-    email: str = "registry@localhost"
+    def sign_ssh(self, message: bytes) -> str:
+        """An armored SSH signature of ``message``, without a trailing newline."""
+        ...
 
-    def signature(self, when: int | None = None) -> pygit2.Signature:
-        return pygit2.Signature(self.name, self.email, int(when if when is not None else time.time()), 0)
+
+def git_signature(identity: Identity, when: int | None = None) -> pygit2.Signature:
+    """The author, committer or tagger line ``identity`` writes at ``when`` (now by default)."""
+    return pygit2.Signature(identity.name, identity.email, int(when if when is not None else time.time()), 0)
 
 
 # libgit2 caches only trees under 4 KiB by default; a store's contracts/ tree is far larger
@@ -40,6 +53,21 @@ pygit2.settings.cache_object_limit(ObjectType.TREE, 4 << 20)
 
 class MainMoved(Exception):
     """``main`` no longer points where the writer started from; rebuild and try again."""
+
+
+class TagTaken(Exception):
+    """A tag ref :meth:`Store.advance` was to create exists already (``name`` is its short name).
+
+    The store's own word: ``write/`` says what it means for a version.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} exists already")
+        self.name = name
+
+
+class RefsLocked(Exception):
+    """The refs :meth:`Store.advance` needs stayed locked through every attempt."""
 
 
 class Snapshot:
@@ -127,9 +155,12 @@ class Store:
         return cls(repo)
 
     @classmethod
-    def open_from_env(cls) -> Store:
-        """Open the repository a git hook runs in, quarantined objects included."""
-        repo = pygit2.Repository(os.environ.get("GIT_DIR", "."), pygit2.enums.RepositoryOpenFlag.FROM_ENV)
+    def open_from_env(cls, git_dir: str = ".") -> Store:
+        """Open the repository a git hook runs in (its ``GIT_DIR``), quarantined objects included.
+
+        libgit2 reads git's own variables (``GIT_OBJECT_DIRECTORY``, alternates) itself.
+        """
+        repo = pygit2.Repository(git_dir, pygit2.enums.RepositoryOpenFlag.FROM_ENV)
         return cls(repo)
 
     @classmethod
@@ -217,11 +248,11 @@ class Store:
         message: str,
         author: Identity,
         committer: Identity,
-        key: SigningKey | None,
+        key: Signer | None,
         when: int | None = None,
     ) -> pygit2.Oid:
         """A commit object, signed in git's SSH format when ``key`` is given."""
-        a, c = author.signature(when), committer.signature(when)
+        a, c = git_signature(author, when), git_signature(committer, when)
         if key is None:
             return self.repo.create_commit(None, a, c, message, tree, parents)
         text = self.repo.create_commit_string(a, c, message, tree, parents)
@@ -234,11 +265,11 @@ class Store:
         target: pygit2.Oid,
         message: str,
         tagger: Identity,
-        key: SigningKey,
+        key: Signer,
         when: int | None = None,
     ) -> pygit2.Oid:
         """A signed annotated tag object (not yet a ref); ``name`` is the short tag name."""
-        sig = tagger.signature(when)
+        sig = git_signature(tagger, when)
         body = (
             f"object {target}\n"
             "type commit\n"
@@ -268,7 +299,8 @@ class Store:
         Every ref is locked first, then checked, then written: a racing writer either
         holds a lock (we wait briefly and retry) or has already moved ``main`` (we raise
         ``MainMoved`` so the caller rebuilds on the new head). A tag ref that exists
-        already means the version was published by someone else: ``VersionExists``.
+        already means the version was published by someone else: ``TagTaken``. Refs that
+        stay locked through every attempt: ``RefsLocked``.
         """
         for attempt in range(attempts):
             try:
@@ -282,10 +314,7 @@ class Store:
                         raise MainMoved()
                     for name in tags:
                         if self.repo.references.get(name) is not None:
-                            raise VersionExists(
-                                f"{name.removeprefix(TAG_PREFIX)} is published already",
-                                hint="published versions never change: bump the version",
-                            )
+                            raise TagTaken(name.removeprefix(TAG_PREFIX))
                     tx.set_target(MAIN, new, message=reflog)
                     for name, oid in tags.items():
                         tx.set_target(name, oid, message=reflog)
@@ -298,10 +327,7 @@ class Store:
                 if "lock" not in str(exc).lower() and "exists" not in str(exc).lower():
                     raise StoreError(f"cannot update the store: {exc}") from None
                 time.sleep(min(0.002 * (attempt + 1), 0.05))
-        raise ConcurrentUpdate(
-            "the store is busy: its refs stayed locked",
-            hint="try again; if it persists, remove stale *.lock files under the store's refs/",
-        )
+        raise RefsLocked()
 
     def move_forward(self, name: str, new: pygit2.Oid, *, attempts: int = 50) -> bool:
         """Point ``name`` at ``new`` unless it already points at ``new`` or past it.

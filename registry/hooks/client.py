@@ -16,6 +16,8 @@ import _socket
 import os
 import sys
 
+from registry.environment import environment
+
 SOCKET_NAME = "registry-gate.sock"
 # A push's gate may take long on a huge change; a server that vanishes mid-answer falls back.
 TIMEOUT_S = 600.0
@@ -66,8 +68,9 @@ def ask(path: str, request: bytes) -> tuple[int, str] | None:
 
 def run(hook: str) -> int:
     data = sys.stdin.read()
-    git_dir = os.path.abspath(os.environ.get("GIT_DIR", "."))
-    env = {k: v for k, v in os.environ.items() if k.startswith("GIT_")}
+    environ = environment()  # the hook's entry point: the one place it reads its environment
+    git_dir = os.path.abspath(environ.get("GIT_DIR", "."))
+    env = {k: v for k, v in environ.items() if k.startswith("GIT_")}
     answer = ask(socket_path(git_dir), encode_request(hook, git_dir, data, env))
     if answer is not None:
         sys.stderr.write(answer[1])
@@ -81,8 +84,9 @@ def run(hook: str) -> int:
     from registry.hooks import receive
 
     if hook == "pre-receive":
-        return receive.pre_receive(io.StringIO(data))
+        return receive.pre_receive(io.StringIO(data), env=environ)
     from registry.replica.notify import landing_listener
 
     # No resident gate: this process tags; the replicas are told by a process that outlives it.
-    return receive.post_receive(io.StringIO(data), on_landed=landing_listener(os.environ, detached=True))
+    listener = landing_listener(environ, detached=True)
+    return receive.post_receive(io.StringIO(data), env=environ, on_landed=listener)

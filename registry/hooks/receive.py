@@ -7,7 +7,6 @@ accepted push to ``main`` introduced. Both run inside the bare store.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from registry.model import Limits
 from registry.problems import Code, Problem
 from registry.settings import Settings
 from registry.text import diagnostic_lines, printable
+from registry.trust.registry_key import registry_key
 from registry.write.landing import OnLanded, land_pending
 
 ZERO = "0" * 40
@@ -180,9 +180,9 @@ def pre_receive(
     ``on_decision`` hears the gate's decision (the resident gate's metrics count it).
     """
     out = out or sys.stderr
-    environ = env if env is not None else os.environ
+    environ = env if env is not None else {}
     try:
-        store = store or Store.open_from_env()
+        store = store or Store.open_from_env(environ.get("GIT_DIR", "."))
         decision = decide(store, parse_updates(stdin))
         if on_decision is not None:
             on_decision(decision)
@@ -225,18 +225,19 @@ def post_receive(
     stdin: TextIO,
     *,
     store: Store | None = None,
+    env: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     on_landed: OnLanded | None = None,
 ) -> int:
     """Tag what an accepted push to main introduced; loud, never silent, when it cannot."""
     out = out or sys.stderr
     try:
-        store = store or Store.open(os.environ.get("GIT_DIR", "."))
+        store = store or Store.open((env or {}).get("GIT_DIR", "."))
         updates = [u for u in parse_updates(stdin) if u.ref == MAIN and not u.deleted]
         if not updates:
             return 0
         settings = Settings.from_env(env={})
-        key = settings.key_for(store)
+        key = registry_key(store, settings.signing_key)
         for u in updates:
             new = pygit2.Oid(hex=u.new)
             landing = land_pending(

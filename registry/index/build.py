@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 
 import pygit2
 
-from registry.gate.accepted import changed_dirs
+from registry.errors import RegistryError
+from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy
 from registry.gate.published import capsule_id
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Store
@@ -32,7 +33,7 @@ from registry.index.entries import (
     contract_version,
 )
 from registry.index.history import idempotency_keys, last_changed, merge_first
-from registry.index.maindiff import changed_dirs as main_changed_dirs
+from registry.index.maindiff import dirs_between
 from registry.index.objects import ObjectReader
 from registry.index.snapshot import (
     CapsuleEntry,
@@ -42,6 +43,7 @@ from registry.index.snapshot import (
     IndexSnapshot,
 )
 from registry.index.tagrefs import TagRefs
+from registry.paths import capsule_dir, changed_dirs, contract_dir, parse_dir
 
 ContractKey = str  # contract name
 CapsuleKey = tuple[str, str]  # (tenant, name)
@@ -114,7 +116,7 @@ class _Reading:
         stops: dict[str, pygit2.Oid | None] = {}
         found: dict[str, datetime] = {}
         for (tenant, name), versions in keys.items():
-            where = f"capsules/{tenant}/{name}"
+            where = capsule_dir(tenant, name)
             now = self.reader.entry_id(self.head_hex, where)
             newest = max(versions, key=lambda v: v.version).commit if versions else None
             if now is None:
@@ -126,7 +128,27 @@ class _Reading:
                 stops[where] = pygit2.Oid(hex=newest) if newest is not None else None
         if at_head:
             found.update(last_changed(self.repo, self.head, at_head, stop_at=stops))
-        return {key: found.get(f"capsules/{key[0]}/{key[1]}", _EPOCH) for key in keys}
+        return {key: found.get(capsule_dir(*key), _EPOCH) for key in keys}
+
+
+def _policy(
+    store: Store, head: pygit2.Oid | None, previous: IndexSnapshot | None
+) -> tuple[StorePolicy | None, str | None]:
+    """The policy at ``head`` and its blob id; read again only when ``registry.yaml`` changed."""
+    if head is None:
+        return StorePolicy(), None
+    tree = store.repo[head].peel(pygit2.Tree)
+    try:
+        oid: pygit2.Oid | None = tree[POLICY_FILE].id
+    except KeyError:
+        oid = None
+    blob = str(oid) if oid is not None else None
+    if previous is not None and previous.policy is not None and previous.policy_blob == blob:
+        return previous.policy, blob  # the same blob: not even read
+    try:
+        return load_policy(store.repo[oid].data if oid is not None else None), blob
+    except RegistryError:
+        return None, blob
 
 
 def build(store: Store) -> IndexSnapshot:
@@ -154,6 +176,7 @@ def build(store: Store) -> IndexSnapshot:
         entry = capsule_entry(key[0], key[1], versions, meta, changed_at[key])
         capsules[entry.id] = entry
     idempotency = idempotency_keys(store.repo, head) if head is not None else {}
+    policy, policy_blob = _policy(store, head, None)
     return IndexSnapshot(
         head=run.head_hex,
         contracts=contracts,
@@ -161,6 +184,8 @@ def build(store: Store) -> IndexSnapshot:
         tags=tags,
         idempotency=idempotency,
         built_at=time.time(),
+        policy=policy,
+        policy_blob=policy_blob,
     )
 
 
@@ -176,7 +201,7 @@ def _changed_dirs(store: Store, old: pygit2.Oid, head: pygit2.Oid) -> set[str]:
     """The contract and capsule directories that differ between ``old`` and ``head``."""
     if head == old:
         return set()
-    found = main_changed_dirs(store.repo, old, head)
+    found = dirs_between(store.repo, old, head)
     if found is not None:
         return found
     return changed_dirs(store.snapshot(head).changed_paths(store.snapshot(old)))
@@ -203,10 +228,9 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     run = _Reading(store, head)
     dirs = _changed_dirs(store, old, head)
     contract_refs, capsule_refs = _group(changes)
-    touched_contracts = set(contract_refs) | {d.split("/")[1] for d in dirs if d.startswith("contracts/")}
-    touched_capsules = set(capsule_refs) | {
-        (d.split("/")[1], d.split("/")[2]) for d in dirs if d.startswith("capsules/")
-    }
+    items = [item for d in dirs if (item := parse_dir(d)) is not None]
+    touched_contracts = set(contract_refs) | {i.name for i in items if i.tenant is None}
+    touched_capsules = set(capsule_refs) | {(i.tenant, i.name) for i in items if i.tenant is not None}
 
     contracts = dict(previous.contracts)
     for name in touched_contracts:
@@ -217,7 +241,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
         versions = kept + new
         if not versions:
             contracts.pop(name, None)
-        elif before is not None and f"contracts/{name}" not in dirs:
+        elif before is not None and contract_dir(name) not in dirs:
             contracts[name] = replace(before, versions=tuple(sorted(versions, key=lambda v: v.order)))
         else:
             contracts[name] = contract_entry(name, versions, contract_main(run.reader, head_hex, name))
@@ -232,7 +256,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     moved = {
         key: v
         for key, v in rebuilt.items()
-        if v and (f"capsules/{key[0]}/{key[1]}" in dirs or capsule_id(*key) not in previous.capsules)
+        if v and (capsule_dir(*key) in dirs or capsule_id(*key) not in previous.capsules)
     }
     changed_at = run.dir_changed_at(moved)
     for key, versions in rebuilt.items():
@@ -249,6 +273,7 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
     if head != old:
         added = merge_first(previous.idempotency, idempotency_keys(store.repo, head, since=old).items())
         idempotency = added if added is not None else idempotency
+    policy, policy_blob = _policy(store, head, previous)
     return IndexSnapshot(
         head=head_hex,
         contracts=contracts,
@@ -256,4 +281,6 @@ def refresh(store: Store, previous: IndexSnapshot) -> IndexSnapshot:
         tags=tags,
         idempotency=idempotency,
         built_at=time.time(),
+        policy=policy,
+        policy_blob=policy_blob,
     )

@@ -19,6 +19,7 @@ from registry.index.snapshot import (
     ContractVersionEntry,
 )
 from registry.model import ContractVersion
+from registry.paths import CONTRACT_META, capsule_dir, contract_dir, contract_file
 
 _ORDERS: dict[str, ContractVersion | None] = {}
 
@@ -46,7 +47,7 @@ def contract_version(
     tag = reader.tag(tag_id)
     if order is None or tag is None:
         return None
-    where = f"contracts/{name}"
+    where = contract_dir(name)
     tree = reader.tree(tag.commit, where)
     meta_blob = reader.blob_id(tree, "contract.yaml") if tree is not None else None
     schema_blob = reader.blob_id(tree, "schema.json") if tree is not None else None
@@ -85,7 +86,7 @@ def contract_main(reader: ObjectReader, head: str | None, name: str) -> dict[str
     """``contract.yaml`` as ``main`` holds it now (empty when the contract is not there)."""
     if head is None:
         return {}
-    blob = reader.entry_id(head, f"contracts/{name}/contract.yaml")
+    blob = reader.entry_id(head, contract_file(name, CONTRACT_META))
     meta = reader.yaml(blob) if blob is not None else None
     return meta if isinstance(meta, dict) else {}
 
@@ -120,7 +121,7 @@ def capsule_version(
     tag = reader.tag(tag_id)
     if tag is None:
         return None
-    tree = reader.tree(tag.commit, f"capsules/{tenant}/{name}")
+    tree = reader.tree(tag.commit, capsule_dir(tenant, name))
     blob = reader.blob_id(tree, "capsule.yaml") if tree is not None else None
     document = reader.yaml(blob) if blob is not None else None
     if not isinstance(document, dict):
@@ -144,7 +145,7 @@ def capsule_version(
 def capsule_main(reader: ObjectReader, head: str | None, tenant: str, name: str) -> dict[str, Any] | None:
     """``meta.yaml`` as ``main`` holds it now: {} when absent, None when the capsule's
     directory is gone from ``main``."""
-    where = f"capsules/{tenant}/{name}"
+    where = capsule_dir(tenant, name)
     if head is None or reader.entry_id(head, where) is None:
         return None
     blob = reader.entry_id(head, f"{where}/meta.yaml")

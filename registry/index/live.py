@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -48,6 +48,8 @@ class LiveIndex:
         step_ms: int = 20,
         poll_s: float = 5.0,
         board: HeadBoard | None = None,
+        landing_listeners: Sequence[Callable[[Landing], None]] = (),
+        refresh_timer: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self.store_path = Path(store_path)
         self.board = board
@@ -57,9 +59,9 @@ class LiveIndex:
         self._running = False
         self._subscribers: list[Subscriber] = []
         #: Told of every landing this process makes, after the refresh (metrics count them by door).
-        self.landing_listeners: list[Callable[[Landing], None]] = []
+        self.landing_listeners: tuple[Callable[[Landing], None], ...] = tuple(landing_listeners)
         #: Wraps every refresh (metrics time and trace it); does nothing by default.
-        self.refresh_timer: Callable[[], AbstractContextManager[object]] = nullcontext
+        self.refresh_timer = refresh_timer
         store = Store.open(self.store_path)
         if board is not None:
             # Holding nothing yet: a write that lands while this index is being built waits

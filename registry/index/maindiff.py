@@ -19,6 +19,8 @@ from collections import OrderedDict
 
 import pygit2
 
+from registry.paths import CAPSULES, CONTRACTS, capsule_dir, contract_dir
+
 _DIR_ENTRY = re.compile(rb"40000 ([^\0 /]{1,255})\0(.{20})", re.S)
 _LONGEST_ENTRY = 6 + 255 + 1 + 20
 
@@ -120,18 +122,18 @@ def _raw(repo: pygit2.Repository, oid: pygit2.Oid | None) -> bytes:
     return data
 
 
-def changed_dirs(repo: pygit2.Repository, old: pygit2.Oid, new: pygit2.Oid) -> set[str] | None:
+def dirs_between(repo: pygit2.Repository, old: pygit2.Oid, new: pygit2.Oid) -> set[str] | None:
     """``contracts/<name>`` and ``capsules/<tenant>/<name>`` directories that differ between
     commits ``old`` and ``new``; None when the trees hold something else where they differ."""
     old_root, new_root = repo[old].peel(pygit2.Tree), repo[new].peel(pygit2.Tree)
     out: set[str] = set()
-    a, b = _sub(repo, old_root, "contracts"), _sub(repo, new_root, "contracts")
+    a, b = _sub(repo, old_root, CONTRACTS), _sub(repo, new_root, CONTRACTS)
     if a != b:
         names = changed_names(_raw(repo, a), _raw(repo, b))
         if names is None:
             return None
-        out |= {f"contracts/{n}" for n in names}
-    a, b = _sub(repo, old_root, "capsules"), _sub(repo, new_root, "capsules")
+        out |= {contract_dir(n) for n in names}
+    a, b = _sub(repo, old_root, CAPSULES), _sub(repo, new_root, CAPSULES)
     if a != b:
         tenants = changed_names(_raw(repo, a), _raw(repo, b))
         if tenants is None:
@@ -143,5 +145,5 @@ def changed_dirs(repo: pygit2.Repository, old: pygit2.Oid, new: pygit2.Oid) -> s
             names = changed_names(_raw(repo, ta), _raw(repo, tb))
             if names is None:
                 return None
-            out |= {f"capsules/{tenant}/{n}" for n in names}
+            out |= {capsule_dir(tenant, n) for n in names}
     return out

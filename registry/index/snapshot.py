@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from registry.gate.policy import StorePolicy
 from registry.model import ContractVersion
 
 
@@ -123,6 +124,10 @@ class IndexSnapshot:
     # "<tenant>/<key>" -> the commit whose Idempotency-Key trailer records it
     idempotency: Mapping[str, str] = field(default_factory=dict)
     built_at: float = 0.0  # time.time() of the build or refresh
+    #: ``registry.yaml`` at ``head``, read when its blob changes; None when it could not be read
+    #: (the doors then read it from the store, and say why it fails).
+    policy: StorePolicy | None = None
+    policy_blob: str | None = None  # the blob the policy was read from
 
     @property
     def version_count(self) -> int:

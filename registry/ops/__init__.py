@@ -24,10 +24,11 @@ def install_operations(app: FastAPI, config: ApiConfig) -> None:
     """Add the probes, ``/metrics`` and the per-request telemetry to ``app``.
 
     Call it after the API's routers are included: a ``/healthz`` the app already answers
-    is left to it. From here on the index's snapshots feed the index metrics, its
-    refreshes are timed and traced, and this process's landings are counted by door.
+    is left to it. From here on the index's snapshots feed the index metrics. Its refreshes
+    are timed and its landings counted by the listeners it was built with (see
+    :func:`index_instruments`).
     """
-    from registry.ops.doors import count_landing, observe_refresh, observe_snapshot
+    from registry.ops.doors import observe_snapshot
     from registry.ops.probes import router
     from registry.ops.requests import RequestTelemetry
 
@@ -37,8 +38,14 @@ def install_operations(app: FastAPI, config: ApiConfig) -> None:
     app.add_middleware(RequestTelemetry, skip=QUIET_PATHS)
     observe_snapshot(config.index.snapshot)
     config.index.subscribe(lambda _old, new: observe_snapshot(new))
-    config.index.landing_listeners.append(count_landing)
-    config.index.refresh_timer = observe_refresh
+
+
+def index_instruments() -> dict[str, Any]:
+    """What a serving process's ``LiveIndex`` is built with: its landings counted by door, its
+    refreshes timed and traced (``LiveIndex(path, **index_instruments())``)."""
+    from registry.ops.doors import count_landing, observe_refresh
+
+    return {"landing_listeners": (count_landing,), "refresh_timer": observe_refresh}
 
 
 def _paths(routes: Iterable[Any]) -> set[str]:

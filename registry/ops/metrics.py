@@ -28,6 +28,8 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
+from registry.environment import export
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _LATENCY = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -145,9 +147,40 @@ def metrics() -> Metrics:
     return _metrics
 
 
+class EventsMetrics:
+    """The events publisher's listener (``events.service.EventsListener``): its counts as metrics."""
+
+    def pending(self, count: int) -> None:
+        metrics().events_pending.set(count)
+
+    def dropped(self, count: int) -> None:
+        metrics().events_dropped.inc(count)
+
+    def failed(self) -> None:
+        metrics().events_failed.inc()
+
+    def published(self, event_type: str) -> None:
+        metrics().events.labels(event_type).inc()
+
+
+_multiprocess: dict[str, Path | None] = {"dir": None}
+
+
 def multiprocess_dir() -> Path | None:
-    path = os.environ.get(MULTIPROC_ENV)
-    return Path(path) if path else None
+    """Where every serving process keeps its samples; None for single-process metrics."""
+    return _multiprocess["dir"]
+
+
+def use_multiprocess(directory: Path) -> Path:
+    """Keep this process's samples in ``directory`` beside its siblings' (a worker, at start).
+
+    prometheus-client reads the directory from the environment, in this process and in
+    the workers it starts: it is exported there, through the one environment edge.
+    """
+    _multiprocess["dir"] = directory
+    export(MULTIPROC_ENV, str(directory))
+    values.ValueClass = values.get_value_class()
+    return directory
 
 
 def prepare_multiprocess(directory: Path) -> Path:
@@ -163,9 +196,7 @@ def prepare_multiprocess(directory: Path) -> Path:
             shutil.rmtree(entry)
         else:
             entry.unlink()
-    os.environ[MULTIPROC_ENV] = str(directory)
-    values.ValueClass = values.get_value_class()
-    return directory
+    return use_multiprocess(directory)
 
 
 def process_exiting() -> None:

@@ -2,9 +2,9 @@
 
 ``registry serve`` calls, in each process that serves requests:
 
-- :func:`prepare_serving` once, before it starts anything: settings are checked, metrics
-  become multiprocess when several processes serve, and this process traces (with
-  ``--workers N`` the parent runs the gate, whose spans it exports);
+- :func:`prepare_serving` once, before it starts anything: metrics become multiprocess
+  when several processes serve, and this process traces (with ``--workers N`` the
+  parent runs the gate, whose spans it exports);
 - :func:`start_operations` once its index is built and watching: JSON logs, tracing when
   ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, lifecycle events when ``EVENTS_NATS_URL`` is set;
 - :func:`stop_operations` after the HTTP server finished its requests in flight and the
@@ -19,49 +19,81 @@ import atexit
 import logging
 import shutil
 import tempfile
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from registry.events.service import EventsService, Index, start_events
 from registry.events.settings import EventsSettings
 from registry.ops.logs import configure_logging, uvicorn_log_config
-from registry.ops.metrics import MULTIPROC_ENV, prepare_multiprocess, process_exiting
+from registry.ops.metrics import (
+    MULTIPROC_ENV,
+    EventsMetrics,
+    prepare_multiprocess,
+    process_exiting,
+    use_multiprocess,
+)
 from registry.ops.tracing import TracingSettings, configure_tracing, shutdown_tracing
 
 log = logging.getLogger("registry.ops")
 
-__all__ = ["prepare_serving", "start_operations", "stop_operations", "uvicorn_log_config"]
+__all__ = ["OpsSettings", "prepare_serving", "start_operations", "stop_operations", "uvicorn_log_config"]
 
 _running: dict[str, Any] = {"events": None, "started": False}
 
 
-def prepare_serving(env: MutableMapping[str, str], *, workers: int) -> Path | None:
-    """Check the operations settings, start tracing, and make metrics multiprocess if needed.
+@dataclass(frozen=True)
+class OpsSettings:
+    """What a serving process runs beside the app: logs, traces, events and where metrics go.
+
+    ``LOG_LEVEL`` (``INFO``), the ``OTEL_*`` variables (``tracing.py``), the ``EVENTS_*``
+    variables (``events/settings.py``) and ``PROMETHEUS_MULTIPROC_DIR``.
+    """
+
+    log_level: str = "INFO"
+    tracing: TracingSettings = field(default_factory=TracingSettings)
+    events: EventsSettings = field(default_factory=EventsSettings)
+    #: Every serving process's metric samples; None for single-process metrics.
+    metrics_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> OpsSettings:
+        """Parsed once: bad events settings refuse here, before any worker starts."""
+        given = env.get(MULTIPROC_ENV)
+        return cls(
+            log_level=env.get("LOG_LEVEL", "INFO"),
+            tracing=TracingSettings.from_env(env),
+            events=EventsSettings.from_env(env),
+            metrics_dir=Path(given) if given else None,
+        )
+
+
+def prepare_serving(settings: OpsSettings, *, workers: int) -> OpsSettings:
+    """Start tracing, and make metrics multiprocess if needed; the settings workers get.
 
     Metrics are multiprocess when more than one process serves, or when the operator set
     ``PROMETHEUS_MULTIPROC_DIR``: that directory is used (and emptied); else, for
-    ``workers > 1``, a fresh temporary one, removed when this process exits. Workers
-    inherit the variable. Returns the directory, or None for single-process metrics.
+    ``workers > 1``, a fresh temporary one, removed when this process exits. The settings
+    returned name it, for the workers.
     """
-    EventsSettings.from_env(env)  # refuse bad settings before any worker starts
-    configure_tracing(TracingSettings.from_env(env))
-    given = env.get(MULTIPROC_ENV)
-    if not given and workers <= 1:
-        return None
-    directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="registry-metrics-"))
-    if not given:
+    configure_tracing(settings.tracing)
+    if settings.metrics_dir is None and workers <= 1:
+        return settings
+    directory = settings.metrics_dir or Path(tempfile.mkdtemp(prefix="registry-metrics-"))
+    if settings.metrics_dir is None:
         atexit.register(shutil.rmtree, directory, True)
     prepare_multiprocess(directory)
-    env[MULTIPROC_ENV] = str(directory)
-    return directory
+    return replace(settings, metrics_dir=directory)
 
 
-def start_operations(env: Mapping[str, str], *, store_path: Path, index: Index) -> EventsService | None:
+def start_operations(settings: OpsSettings, *, store_path: Path, index: Index) -> EventsService | None:
     """Logs, tracing and events for this serving process (see the module docstring)."""
-    configure_logging(env.get("LOG_LEVEL", "INFO"))
-    configure_tracing(TracingSettings.from_env(env))
-    events = start_events(EventsSettings.from_env(env), store_path=store_path, index=index)
+    configure_logging(settings.log_level)
+    configure_tracing(settings.tracing)
+    if settings.metrics_dir is not None:
+        use_multiprocess(settings.metrics_dir)  # a worker: its samples beside its siblings'
+    events = start_events(settings.events, store_path=store_path, index=index, listener=EventsMetrics())
     _running.update(events=events, started=True)
     return events
 

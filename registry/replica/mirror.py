@@ -12,13 +12,13 @@ tag changes. ``refs/mirror/`` is hidden from clients of the replica's own git se
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pygit2
 
+from registry.environment import environment
 from registry.errors import StoreError
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
@@ -83,7 +83,7 @@ class Mirror:
         """Fetch the primary's ``main`` and tags into ``refs/mirror/``; StoreError on failure."""
         args = ["git", f"--git-dir={self.path}", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
         args += ["--", self.url, *REFSPECS]
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
+        env = {**environment(), "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
         # Settings go by environment, not ``-c``: a token in them stays out of the process list.
         env["GIT_CONFIG_COUNT"] = str(len(self.git_config))
         for i, setting in enumerate(self.git_config):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 
+from registry.environment import environment
 from registry.errors import RegistryError
 from registry.replica.settings import ReplicationSettings
 from registry.write.landing import Landing, OnLanded
@@ -133,4 +133,4 @@ def landing_listener(env: Mapping[str, str], *, detached: bool) -> OnLanded | No
 
 
 if __name__ == "__main__":
-    send_once(ReplicationSettings.from_env(os.environ), sys.argv[1] if len(sys.argv) > 1 else None)
+    send_once(ReplicationSettings.from_env(environment()), sys.argv[1] if len(sys.argv) > 1 else None)

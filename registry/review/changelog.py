@@ -13,6 +13,7 @@ from registry.lint import CompatReport, check, render_changelog
 from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import contract_name
+from registry.paths import CONTRACT_META, SCHEMA, contract_dir, contract_file
 from registry.validate import load_yaml
 
 
@@ -28,12 +29,12 @@ def contract_changelog(store: Store, name: str) -> str:
     wits: list[WitFiles] = []
     for p in published:
         snap = store.snapshot(p.commit)
-        text = snap.read(f"contracts/{name}/schema.json")
+        text = snap.read(contract_file(name, SCHEMA))
         schemas.append(json.loads(text) if text else {})
-        version_meta = load_yaml(snap.read(f"contracts/{name}/contract.yaml") or b"", limits=policy.limits)
+        version_meta = load_yaml(snap.read(contract_file(name, CONTRACT_META)) or b"", limits=policy.limits)
         rules.append(version_meta.get("rules") if isinstance(version_meta, dict) else None)
-        wits.append(wit_files(store.snapshot(p.commit).files(f"contracts/{name}")))
-    meta_text = store.snapshot(published[-1].commit).read(f"contracts/{name}/contract.yaml") or b""
+        wits.append(wit_files(snap.files(contract_dir(name))))
+    meta_text = store.snapshot(published[-1].commit).read(contract_file(name, CONTRACT_META)) or b""
     meta = load_yaml(meta_text, limits=policy.limits) or {}
     mode, lint_policy = policy.lint_settings(meta.get("compatibility"), meta.get("policy"))
     entries: list[tuple[str, str | None, CompatReport]] = []

@@ -14,6 +14,7 @@ from typing import Any
 from registry.errors import InvalidName, ValidationFailed
 from registry.model import ContractVersion, Limits, capsule_name, contract_name
 from registry.model import tenant as check_tenant
+from registry.paths import capsule_dir, contract_dir
 from registry.problems import Code, Problem
 from registry.validate.capsule import validate_capsule, validate_capsule_meta
 from registry.validate.contract import validate_contract_meta
@@ -129,7 +130,7 @@ def read_contract(
     ``files`` maps names relative to the directory to their bytes. The document is None
     whenever any error was found; warnings come back with a document.
     """
-    report = _Report(f"contracts/{name}")
+    report = _Report(contract_dir(name))
     if message := _name_problem(contract_name, name):
         report.one("", Code.NAME_INVALID, message)
     for required in (CONTRACT_FILE, SCHEMA_FILE):
@@ -272,7 +273,7 @@ def read_capsule(
 
     The document is None whenever any error was found; warnings come back with a document.
     """
-    report = _Report(f"capsules/{tenant}/{name}")
+    report = _Report(capsule_dir(tenant, name))
     for check, value in ((check_tenant, tenant), (capsule_name, name)):
         if message := _name_problem(check, value):
             report.one("", Code.NAME_INVALID, message)

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from registry.environment import export
 from registry.problems import Code, Problem
 
 # The added world's file and name; neither can clash with a contract's own files,
@@ -40,7 +41,7 @@ def validate_wit(files: Mapping[str, str]) -> list[Problem]:
     ]
     if problems or not files:
         return problems or [Problem(Code.WIT_FILE, "no WIT file given")]
-    os.environ.setdefault("RUST_BACKTRACE", "0")
+    export("RUST_BACKTRACE", "0", keep=True)  # a parser panic is refused as a problem, not printed
     import componentize_py  # deferred: loading the parser costs tens of milliseconds
 
     with tempfile.TemporaryDirectory(prefix="registry-wit-") as scratch:

@@ -107,6 +107,7 @@ def init_store(
     store = Store.create(path)
     store.set_config(SIGNING_KEY_CONFIG, str(key_path.resolve()))
     install_hooks(store)
-    result = publish_files(store, files, writer=writer, message="initialise the registry store")
+    # Only `registry init` creates a store: its first landing is the CLI's, and nobody listens yet.
+    result = publish_files(store, files, writer=writer, message="initialise the registry store", door="cli")
     assert policy_at(store, store.head()).signer(REGISTRY_PRINCIPAL) is not None
     return store, result

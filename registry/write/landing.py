@@ -16,10 +16,11 @@ from typing import Literal
 
 import pygit2
 
+from registry.errors import ConcurrentUpdate, VersionExists
 from registry.gate.accepted import TAGGED_MARK, Pending, accepted, untagged
 from registry.gate.published import NewVersion, tag_message
 from registry.git.packing import keep_packed
-from registry.git.store import Identity, Store
+from registry.git.store import Identity, RefsLocked, Store, TagTaken
 from registry.trust.sshsig import SigningKey
 from registry.write.registry_key import check_registry_key
 
@@ -115,13 +116,24 @@ def land_with_main(
     if versions:
         check_registry_key(store, key, at=new)
     landed = receipts(store, [Pending(v, new) for v in versions], key=key, tagger=tagger)
-    store.advance(
-        expected=expected,
-        new=new,
-        tags={v.tag_ref: v.tag_id for v in landed},
-        reflog=reflog,
-        follow=TAGGED_MARK,
-    )
+    try:
+        store.advance(
+            expected=expected,
+            new=new,
+            tags={v.tag_ref: v.tag_id for v in landed},
+            reflog=reflog,
+            follow=TAGGED_MARK,
+        )
+    except TagTaken as exc:
+        raise VersionExists(
+            f"{exc.name} is published already",
+            hint="published versions never change: bump the version",
+        ) from None
+    except RefsLocked:
+        raise ConcurrentUpdate(
+            "the store is busy: its refs stayed locked",
+            hint="try again; if it persists, remove stale *.lock files under the store's refs/",
+        ) from None
     return _announce(store, Landing(door, new, tuple(landed), datetime.now(UTC)), on_landed)
 
 

@@ -49,8 +49,8 @@ def set_deleted(
     *,
     restore: bool,
     writer: Writer,
-    door: Door = "http",
-    on_landed: OnLanded | None = None,
+    door: Door,
+    on_landed: OnLanded | None,
 ) -> PublishResult | None:
     """Mark ``change`` (True: the whole contract; else versions) deleted, or restore it.
 

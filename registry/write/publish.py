@@ -21,6 +21,7 @@ from registry.errors import (
     ConcurrentUpdate,
     ContentAlreadyPublished,
     InvalidInput,
+    NothingToPublish,
     RegistryError,
     VersionExists,
     refusal,
@@ -32,6 +33,7 @@ from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
+from registry.paths import CONTRACT_META, capsule_dir, contract_dir, in_dir
 from registry.trust.sshsig import SigningKey
 from registry.validate import load_yaml
 from registry.write.landing import Door, Landing, OnLanded, land_with_main
@@ -62,9 +64,7 @@ def refusal_of(verdict: Verdict) -> RegistryError:
     """The typed error for a verdict that refuses; a duplicate capsule names its version."""
     for capsule in verdict.capsules:
         if capsule.duplicate_of is not None:
-            error: RegistryError = ContentAlreadyPublished(capsule.duplicate_of)
-            error.problems = verdict.problems
-            return error
+            return ContentAlreadyPublished(capsule.duplicate_of, problems=verdict.problems)
     return refusal(verdict.problems)
 
 
@@ -77,14 +77,15 @@ def publish(
     trailers: Mapping[str, str] | None = None,
     expect: Callable[[Verdict], None] | None = None,
     deadline_s: float = 30.0,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Write what ``build`` returns for the current head as one signed, gated commit.
 
     ``expect`` may refuse a verdict that passes the gate but not the caller's intent
     (a publish that introduces no version). Raises the gate's refusal as a typed error.
-    What it published goes through the landing seam, and to ``on_landed``.
+    What it published goes through the landing seam, and to ``on_landed``. ``door`` has no
+    default: a door writes through its :class:`~registry.write.publisher.Publisher`.
     """
     text = message.rstrip() + "\n"
     if trailers:
@@ -97,7 +98,7 @@ def publish(
         changes = build(snap)
         tree = store.write_tree(head, changes)
         if snap.tree is not None and tree == snap.tree.id:
-            raise VersionExists("nothing to publish: the store already holds exactly these files")
+            raise NothingToPublish("nothing to publish: the store already holds exactly these files")
         now = int(time.time())
         commit = store.write_commit(
             tree=tree,
@@ -160,27 +161,27 @@ class ContractInput:
 
 
 def _contract_meta(
-    item: ContractInput, name: str, version: ContractVersion, current: bytes | None
+    item: ContractInput, name: str, version: ContractVersion, current: bytes | None, where: str
 ) -> dict[str, Any]:
     """The new ``contract.yaml``: the item's fields, and the settings the contract already had."""
     meta: dict[str, Any] = {"name": name, "version": version.text}
     if item.description is not None:
         meta["description"] = item.description
     if current is not None:
-        meta.update(_kept_settings(current))
+        meta.update(_kept_settings(current, where))
     for key, value in (("metadata", item.metadata), ("rules", item.rules)):
         if value is not None:
             meta[key] = value
     return meta
 
 
-def _kept_settings(current: bytes) -> dict[str, Any]:
+def _kept_settings(current: bytes, where: str) -> dict[str, Any]:
     """What a new version keeps of ``contract.yaml``: its settings outlive its versions, its
-    deprecation does not; soft-deleted versions stay deleted, a deleted contract is restored."""
-    try:
-        old = yaml.safe_load(current) or {}
-    except yaml.YAMLError:
-        return {}
+    deprecation does not; soft-deleted versions stay deleted, a deleted contract is restored.
+
+    The gate accepted this file, so it reads; if it did not, say so rather than drop its settings.
+    """
+    old = load_yaml(current, limits=Limits(), path_hint=where) or {}
     if not isinstance(old, dict):
         return {}
     kept = {key: old[key] for key in ("compatibility", "policy") if key in old}
@@ -195,7 +196,7 @@ def publish_contract(
     *,
     writer: Writer,
     trailers: Mapping[str, str] | None = None,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Publish one contract version (``registry publish contract``)."""
@@ -209,8 +210,10 @@ def publish_contract(
         )
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
-        where = f"contracts/{name}"
-        meta = _contract_meta(item, name, version, snap.read(f"{where}/contract.yaml"))
+        where = contract_dir(name)
+        meta = _contract_meta(
+            item, name, version, snap.read(in_dir(where, CONTRACT_META)), in_dir(where, CONTRACT_META)
+        )
         files: dict[str, bytes] = {"schema.json": item.schema_text.encode()}
         if item.wit:
             meta["wit"] = item.wit[0]
@@ -222,7 +225,7 @@ def publish_contract(
         return _dir_changes(snap, where, files)
 
     def expect(verdict: Verdict) -> None:
-        if not any(v.kind == "contract" and v.key == f"contracts/{name}" for v in verdict.versions):
+        if not any(v.kind == "contract" and v.key == contract_dir(name) for v in verdict.versions):
             raise VersionExists(f"Contract {name} version {version.text} already exists")
 
     return publish(
@@ -246,7 +249,7 @@ def publish_capsule(
     meta: Mapping[str, Any] | None = None,
     trailers: Mapping[str, str] | None = None,
     limits: Limits | None = None,
-    door: Door = "cli",
+    door: Door,
     on_landed: OnLanded | None = None,
 ) -> PublishResult:
     """Publish the next version of a capsule from its ``capsule.yaml`` text.
@@ -263,7 +266,7 @@ def publish_capsule(
             hint="a Capsule document names itself in metadata.name",
         )
     name = capsule_name(raw_name)
-    where = f"capsules/{tenant_id}/{name}"
+    where = capsule_dir(tenant_id, name)
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
         files = {"capsule.yaml": document_text}
@@ -291,8 +294,18 @@ def publish_capsule(
     )
 
 
-def publish_files(store: Store, files: Mapping[str, bytes], *, writer: Writer, message: str) -> PublishResult:
+def publish_files(
+    store: Store,
+    files: Mapping[str, bytes],
+    *,
+    writer: Writer,
+    message: str,
+    door: Door,
+    on_landed: OnLanded | None = None,
+) -> PublishResult:
     """Publish a whole tree of store files at once (``registry init --from``)."""
     if POLICY_FILE not in files and store.head() is None:
         raise InvalidInput("a store's first publish needs registry.yaml")
-    return publish(store, lambda _snap: dict(files), message=message, writer=writer)
+    return publish(
+        store, lambda _snap: dict(files), message=message, writer=writer, door=door, on_landed=on_landed
+    )

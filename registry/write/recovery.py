@@ -20,10 +20,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.errors import StoreError
+from registry.errors import InvalidInput, StoreError
 from registry.gate.accepted import accepted, untagged
 from registry.gate.published import NewVersion
-from registry.git.bundle import create_bundle, fetch_bundle
+from registry.git.bundle import BundleRefused, create_bundle, fetch_bundle
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Store
 from registry.settings import SIGNING_KEY_CONFIG
@@ -50,7 +50,10 @@ def pending_versions(store: Store) -> tuple[NewVersion, ...]:
 
 def backup(store: Store, file: Path) -> Backup:
     """Write a bundle of every ref of ``store`` to ``file``."""
-    create_bundle(store.path, file)
+    try:
+        create_bundle(store.path, file)
+    except BundleRefused as exc:
+        raise InvalidInput(exc.message, hint=exc.hint) from None
     refs = store.refs_under("refs/")
     versions = sum(1 for r in refs if r.startswith((CONTRACT_TAGS, CAPSULE_TAGS)))
     return Backup(len(refs), versions, pending_versions(store), file.stat().st_size)
@@ -73,7 +76,10 @@ def restore(file: Path, path: Path, *, key_path: Path) -> Restored:
     existed = path.exists()
     store = Store.create(path)
     try:
-        refs = fetch_bundle(store.path, file)
+        try:
+            refs = fetch_bundle(store.path, file)
+        except BundleRefused as exc:
+            raise InvalidInput(exc.message, hint=exc.hint) from None
         head = store.head()
         if head is None:
             raise StoreError(f"{file} holds no main branch", hint="give a bundle 'registry backup' wrote")

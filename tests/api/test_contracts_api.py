@@ -47,7 +47,7 @@ def deprecate(store: Store, writer: Writer, name: str, sunset: str) -> None:
         meta.update(deprecated=True, sunset=sunset)
         return {path: yaml.safe_dump(meta, sort_keys=False).encode()}
 
-    publish(store, build, message=f"deprecate {name}", writer=writer)
+    publish(store, build, message=f"deprecate {name}", writer=writer, door="cli")
 
 
 def test_health_check_answers_ok_as_text(client: TestClient) -> None:

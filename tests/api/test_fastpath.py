@@ -166,7 +166,7 @@ def deprecate(store: Store, name: str, sunset: str, writer: Writer) -> None:
         meta.update(deprecated=True, sunset=sunset)
         return {path: yaml.safe_dump(meta, sort_keys=False).encode()}
 
-    publish(store, build, message=f"deprecate {name}", writer=writer)
+    publish(store, build, message=f"deprecate {name}", writer=writer, door="cli")
 
 
 Seen = tuple[int, list[tuple[bytes, bytes]], bytes]

@@ -223,7 +223,10 @@ def test_latest_is_the_highest_semver_version_not_the_last_published(
     breaking = {**ritual, "required": [*ritual["required"], "tenant"]}
     for version, schema in (("2.0.0", breaking), ("1.1.0", with_note(ritual))):
         publish_contract(
-            example_store, ContractInput("ritual.started", version, json.dumps(schema)), writer=writer
+            example_store,
+            ContractInput("ritual.started", version, json.dumps(schema)),
+            writer=writer,
+            door="cli",
         )
     index.refresh()
     assert get(client, "/subjects/ritual.started/versions") == [1, 2, 3]

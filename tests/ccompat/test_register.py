@@ -112,7 +112,10 @@ def test_an_incompatible_schema_is_409_and_the_gate_agrees(
     # The gate refuses the same schema as the version the door would have to publish.
     with pytest.raises(BreakingChange):
         publish_contract(
-            example_store, ContractInput("ritual.started", "1.1.0", json.dumps(schema)), writer=writer
+            example_store,
+            ContractInput("ritual.started", "1.1.0", json.dumps(schema)),
+            writer=writer,
+            door="cli",
         )
 
 
@@ -184,7 +187,7 @@ def test_a_version_published_meanwhile_is_planned_around(
     base = stored_schema(example_store, "ritual.started")
     other = with_note(base)
     publish_contract(
-        example_store, ContractInput("ritual.started", "1.1.0", json.dumps(other)), writer=writer
+        example_store, ContractInput("ritual.started", "1.1.0", json.dumps(other)), writer=writer, door="cli"
     )
     mine = copy.deepcopy(other)
     mine["properties"]["source"] = {"type": "string"}  # one more optional property: a minor bump

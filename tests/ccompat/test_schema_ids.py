@@ -24,7 +24,7 @@ def numbering(table: SchemaIdTable) -> list[tuple[int, str, str, int]]:
 
 
 def publish(store: Store, writer: Writer, name: str, version: str, schema: dict[str, object]) -> None:
-    publish_contract(store, ContractInput(name, version, json.dumps(schema)), writer=writer)
+    publish_contract(store, ContractInput(name, version, json.dumps(schema)), writer=writer, door="cli")
 
 
 def reworded(schema: dict[str, object], text: str) -> dict[str, object]:

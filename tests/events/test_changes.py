@@ -33,7 +33,7 @@ def edit_yaml(store: Store, writer: Writer, path: str, **fields: object) -> str:
         doc.update(fields)
         return {path: yaml.safe_dump(doc, sort_keys=False).encode()}
 
-    return publish(store, change, message=f"edit {path}", writer=writer).commit
+    return publish(store, change, message=f"edit {path}", writer=writer, door="cli").commit
 
 
 def schema(*props: str) -> str:
@@ -53,7 +53,7 @@ def test_a_contract_version_is_one_event_whose_id_is_its_tags(example_store: Sto
     before = build(example_store)
     told = told_from(before)
     item = ContractInput("billing.paid", "1.0.0", schema("id"))
-    result = publish_contract(example_store, item, writer=writer)
+    result = publish_contract(example_store, item, writer=writer, door="cli")
     after = refresh(example_store, before)
     found = detect(told, after, history=MainHistory(example_store.path), previous=before)
     [event] = found.events
@@ -73,7 +73,7 @@ def test_a_capsule_version_goes_to_its_tenants_subject(example_store: Store, wri
     before = build(example_store)
     doc = yaml.safe_load(example_store.snapshot(example_store.head()).read(f"{ONBOARD}/capsule.yaml"))
     doc["spec"]["timeout"] = 600
-    publish_capsule(example_store, "acme", yaml.safe_dump(doc).encode(), writer=writer)
+    publish_capsule(example_store, "acme", yaml.safe_dump(doc).encode(), writer=writer, door="cli")
     after = refresh(example_store, before)
     history = MainHistory(example_store.path)
     [event] = detect(told_from(before), after, history=history, previous=before).events
@@ -108,7 +108,9 @@ def test_a_change_seen_late_keeps_the_id_of_the_commit_that_made_it(
     before = build(example_store)
     edit_yaml(example_store, writer, f"{RITUAL}/contract.yaml", deprecated=True, sunset="2030-01-01")
     at_once = detect(told_from(before), refresh(example_store, before), history=history).events
-    publish_contract(example_store, ContractInput("later.thing", "1.0.0", schema("x")), writer=writer)
+    publish_contract(
+        example_store, ContractInput("later.thing", "1.0.0", schema("x")), writer=writer, door="cli"
+    )
     late = detect(told_from(before), build(example_store), history=history).events
     deprecated = [e for e in late if e.type is EventType.CONTRACT_DEPRECATED]
     assert [e.to_json() for e in at_once] == [e.to_json() for e in deprecated]
@@ -143,7 +145,15 @@ def test_a_soft_delete_and_its_restore_are_told(example_store: Store, writer: Wr
     told = told_from(snapshots[0])
     found = []
     for change, restore in ((("1.0.0",), False), (True, False), (True, True)):
-        result = set_deleted(example_store, "ritual.started", change, restore=restore, writer=writer)
+        result = set_deleted(
+            example_store,
+            "ritual.started",
+            change,
+            restore=restore,
+            writer=writer,
+            door="cli",
+            on_landed=None,
+        )
         assert result is not None
         snapshots.append(refresh(example_store, snapshots[-1]))
         detection = detect(told, snapshots[-1], history=history, previous=snapshots[-2])
@@ -156,4 +166,9 @@ def test_a_soft_delete_and_its_restore_are_told(example_store: Store, writer: Wr
         (EventType.CONTRACT_RESTORED, None, True),
     ]
     # Nothing left to restore: no commit.
-    assert set_deleted(example_store, "ritual.started", True, restore=True, writer=writer) is None
+    assert (
+        set_deleted(
+            example_store, "ritual.started", True, restore=True, writer=writer, door="cli", on_landed=None
+        )
+        is None
+    )

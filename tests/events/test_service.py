@@ -16,7 +16,7 @@ from registry.events.service import EventsService
 from registry.events.settings import EventsSettings
 from registry.git.store import Store
 from registry.index.live import LiveIndex
-from registry.ops.metrics import metrics
+from registry.ops.metrics import EventsMetrics, metrics
 from registry.write.publish import ContractInput, Writer, publish_capsule, publish_contract
 
 pytestmark = pytest.mark.git
@@ -50,7 +50,9 @@ def capsule(store: Store, writer: Writer, timeout: int) -> None:
     text = store.snapshot(store.head()).read("capsules/acme/onboard-customer/capsule.yaml")
     doc = yaml.safe_load(text or b"")
     doc["spec"]["timeout"] = timeout
-    publish_capsule(store, "acme", yaml.safe_dump(doc).encode(), writer=writer)  # another process, as it were
+    publish_capsule(
+        store, "acme", yaml.safe_dump(doc).encode(), writer=writer, door="cli"
+    )  # another process, as it were
 
 
 def types(events: list[dict[str, object]]) -> list[tuple[object, object]]:
@@ -149,7 +151,10 @@ def test_a_full_outbox_drops_the_oldest_and_says_so(
     nats_server.stop()
     dropped = metrics().events_dropped._value.get()
     service = EventsService(
-        settings(nats_server, outbox_max=2), store_path=example_store.path, index=index
+        settings(nats_server, outbox_max=2),
+        store_path=example_store.path,
+        index=index,
+        listener=EventsMetrics(),  # the serving process's listener: the drop shows as a metric
     ).start()
     try:
         for n in range(3):

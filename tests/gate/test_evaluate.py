@@ -60,9 +60,14 @@ def test_a_maintenance_release_of_an_older_major_is_compared_with_the_version_be
     empty_store: Store, writer: Writer
 ) -> None:
     base = {"type": "object", "properties": {"id": {"type": "string"}}}
-    publish_contract(empty_store, ContractInput("order", "1.0.0", json.dumps(base)), writer=writer)
     publish_contract(
-        empty_store, ContractInput("order", "2.0.0", json.dumps({"type": "object"})), writer=writer
+        empty_store, ContractInput("order", "1.0.0", json.dumps(base)), writer=writer, door="cli"
+    )
+    publish_contract(
+        empty_store,
+        ContractInput("order", "2.0.0", json.dumps({"type": "object"})),
+        writer=writer,
+        door="cli",
     )
     grown = {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "number"}}}
     verdict = propose(empty_store, contract_files("order", "1.1.0", grown))
@@ -79,6 +84,7 @@ def test_confluent_mode_without_semver_policy_refuses_even_a_major_bump(
         empty_store,
         ContractInput("order", "1.0.0", json.dumps({"type": "object", "required": []})),
         writer=writer,
+        door="cli",
     )
     head = empty_store.head()
     tree = empty_store.write_tree(head, {"registry.yaml": yaml.safe_dump(policy).encode()})

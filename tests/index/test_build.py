@@ -11,6 +11,7 @@ import yaml
 from support import git
 
 from registry.digest import capsule_content_hash, contract_digest
+from registry.gate.policy import POLICY_FILE, policy_at
 from registry.gate.published import capsule_id, capsule_versions, contract_versions
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Snapshot, Store
@@ -44,7 +45,7 @@ def capsule_yaml(name: str, description: str = "Says hello") -> bytes:
 
 def change_files(store: Store, writer: Writer, files: dict[str, bytes], message: str = "edit") -> str:
     """A commit on main that changes files without publishing a version."""
-    return publish(store, lambda _snap: files, message=message, writer=writer).commit
+    return publish(store, lambda _snap: files, message=message, writer=writer, door="cli").commit
 
 
 def edit_yaml(store: Store, path: str, **fields: object) -> bytes:
@@ -136,7 +137,7 @@ def test_capsule_metadata_comes_from_meta_yaml_on_main(example_store: Store) -> 
 def test_a_capsule_without_metadata_is_public_and_active_and_described_by_its_document(
     empty_store: Store, writer: Writer
 ) -> None:
-    publish_capsule(empty_store, "acme", capsule_yaml("hello"), writer=writer)
+    publish_capsule(empty_store, "acme", capsule_yaml("hello"), writer=writer, door="cli")
     entry = build(empty_store).capsules[capsule_id("acme", "hello")]
     assert (entry.visibility, entry.status, entry.owner) == ("PUBLIC", "ACTIVE", None)
     assert (entry.description, entry.tags) == ("Says hello", ("demo",))
@@ -167,7 +168,12 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
     empty_store: Store, writer: Writer
 ) -> None:
     first = publish_capsule(
-        empty_store, "acme", capsule_yaml("hello"), writer=writer, trailers={"Idempotency-Key": "acme/k1"}
+        empty_store,
+        "acme",
+        capsule_yaml("hello"),
+        writer=writer,
+        trailers={"Idempotency-Key": "acme/k1"},
+        door="cli",
     )
     publish_capsule(
         empty_store,
@@ -175,9 +181,15 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
         capsule_yaml("hello", "Says hello again"),
         writer=writer,
         trailers={"Idempotency-Key": "acme/k1"},
+        door="cli",
     )
     publish_capsule(
-        empty_store, "globex", capsule_yaml("hello"), writer=writer, trailers={"Idempotency-Key": "globex/k1"}
+        empty_store,
+        "globex",
+        capsule_yaml("hello"),
+        writer=writer,
+        trailers={"Idempotency-Key": "globex/k1"},
+        door="cli",
     )
     keys = build(empty_store).idempotency
     assert keys["acme/k1"] == first.commit
@@ -187,7 +199,9 @@ def test_idempotency_keys_are_read_from_commit_trailers_and_the_first_record_win
 def test_versions_sort_by_semver_and_latest_is_the_highest(empty_store: Store, writer: Writer) -> None:
     published = (("1.2.0", ()), ("1.10.0", ("a",)), ("2.0.0", ("a", "b")), ("1.11.0", ("a", "c")))
     for version, props in published:
-        publish_contract(empty_store, ContractInput("order.placed", version, schema(*props)), writer=writer)
+        publish_contract(
+            empty_store, ContractInput("order.placed", version, schema(*props)), writer=writer, door="cli"
+        )
     entry = build(empty_store).contracts["order.placed"]
     assert [v.version for v in entry.versions] == ["1.2.0", "1.10.0", "1.11.0", "2.0.0"]
     assert entry.latest.version == "2.0.0"
@@ -206,7 +220,9 @@ def test_a_refresh_after_a_publish_equals_a_cold_build_and_keeps_untouched_entri
     example_store: Store, writer: Writer
 ) -> None:
     before = build(example_store)
-    publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     after = refresh(example_store, before)
     assert_same(after, build(example_store))
     assert "order.placed" in after.contracts
@@ -221,10 +237,10 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
 ) -> None:
     steps = [
         lambda: publish_contract(
-            example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer
+            example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
         ),
         lambda: publish_contract(
-            example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer
+            example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer, door="cli"
         ),
         lambda: publish_capsule(
             example_store,
@@ -232,8 +248,11 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
             capsule_yaml("hello"),
             writer=writer,
             trailers={"Idempotency-Key": "acme/x"},
+            door="cli",
         ),
-        lambda: publish_capsule(example_store, "acme", capsule_yaml("hello", "Hello, v2"), writer=writer),
+        lambda: publish_capsule(
+            example_store, "acme", capsule_yaml("hello", "Hello, v2"), writer=writer, door="cli"
+        ),
         lambda: change_files(
             example_store,
             writer,
@@ -261,10 +280,14 @@ def test_refreshes_through_a_history_of_every_kind_of_change_equal_cold_builds(
 
 @pytest.mark.git
 def test_a_refresh_after_git_pack_refs_reads_no_version_again(example_store: Store, writer: Writer) -> None:
-    publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     before = build(example_store)
     git(f"--git-dir={example_store.path}", "pack-refs", "--all")
-    publish_contract(example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer)
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.1.0", schema("a")), writer=writer, door="cli"
+    )
     after = refresh(example_store, before)
     assert_same(after, build(example_store))
     assert after.contracts["order.placed"].versions[0] is before.contracts["order.placed"].versions[0]
@@ -274,5 +297,24 @@ def test_a_refresh_after_git_pack_refs_reads_no_version_again(example_store: Sto
 def test_the_empty_store_and_its_first_version(empty_store: Store, writer: Writer) -> None:
     snap = build(empty_store)
     assert (snap.contracts, snap.capsules, snap.version_count) == ({}, {}, 0)
-    publish_contract(empty_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    publish_contract(empty_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli")
     assert_same(refresh(empty_store, snap), build(empty_store))
+
+
+def test_the_snapshot_carries_the_policy_and_reads_it_again_only_when_it_changes(
+    example_store: Store, writer: Writer
+) -> None:
+    before = build(example_store)
+    assert before.policy == policy_at(example_store, example_store.head())
+    publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
+    after = refresh(example_store, before)
+    assert after.policy is before.policy  # registry.yaml did not change: the same object, not read again
+    text = yaml.safe_load(example_store.snapshot(example_store.head()).read(POLICY_FILE))
+    text["limits"] = {**(text.get("limits") or {}), "max_files": 9999}
+    change_files(example_store, writer, {POLICY_FILE: yaml.safe_dump(text).encode()})
+    changed = refresh(example_store, after)
+    assert changed.policy is not after.policy
+    assert changed.policy == policy_at(example_store, example_store.head())
+    assert changed.policy is not None and changed.policy.limits.max_files == 9999

@@ -46,7 +46,11 @@ def test_a_publish_through_the_landing_seam_is_readable_when_publish_returns(
     example_store: Store, writer: Writer, index: LiveIndex
 ) -> None:
     result = publish_contract(
-        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, on_landed=index.landed
+        example_store,
+        ContractInput("order.placed", "1.0.0", schema()),
+        writer=writer,
+        on_landed=index.landed,
+        door="cli",
     )
     snap = index.snapshot
     assert snap.head == result.commit
@@ -71,7 +75,9 @@ def test_a_publish_by_another_process_becomes_visible_without_a_restart(
 def test_wait_for_returns_once_the_index_holds_the_commit_or_none_after_the_timeout(
     example_store: Store, writer: Writer, index: LiveIndex
 ) -> None:
-    result = publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    result = publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     snap = index.wait_for(result.commit, 5)  # no watcher: wait_for reads the store itself
     assert snap is not None and "order.placed" in snap.contracts
     older = build(example_store).head
@@ -84,7 +90,9 @@ def test_wait_for_returns_once_the_index_holds_the_commit_or_none_after_the_time
 def test_concurrent_refreshes_all_see_a_write_made_before_they_were_asked(
     example_store: Store, writer: Writer, index: LiveIndex
 ) -> None:
-    result = publish_contract(example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer)
+    result = publish_contract(
+        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, door="cli"
+    )
     seen: list[str | None] = []
     threads = [threading.Thread(target=lambda: seen.append(index.refresh().head)) for _ in range(8)]
     for t in threads:
@@ -101,7 +109,11 @@ def test_subscribers_hear_every_swap_with_the_old_and_new_snapshot(
     unsubscribe = index.subscribe(lambda old, new: heard.append((old, new)))
     first = index.snapshot
     publish_contract(
-        example_store, ContractInput("order.placed", "1.0.0", schema()), writer=writer, on_landed=index.landed
+        example_store,
+        ContractInput("order.placed", "1.0.0", schema()),
+        writer=writer,
+        on_landed=index.landed,
+        door="cli",
     )
     index.refresh()  # nothing changed: no swap, nothing heard
     assert heard == [(first, index.snapshot)]
@@ -111,6 +123,7 @@ def test_subscribers_hear_every_swap_with_the_old_and_new_snapshot(
         ContractInput("order.placed", "1.1.0", schema("a")),
         writer=writer,
         on_landed=index.landed,
+        door="cli",
     )
     assert len(heard) == 1
 
@@ -137,6 +150,7 @@ def test_readers_never_see_half_an_update(example_store: Store, writer: Writer, 
                 ContractInput("order.placed", f"1.{i}.0", schema(*(f"p{j}" for j in range(i)))),
                 writer=writer,
                 on_landed=index.landed,
+                door="cli",
             )
     finally:
         stop.set()

@@ -18,6 +18,7 @@ from registry.auth.authenticator import Authenticator
 from registry.auth.tokens import mint
 from registry.git.store import Store
 from registry.index.live import LiveIndex
+from registry.ops import index_instruments
 from registry.ops.logs import JsonFormatter
 from registry.trust.sshsig import SigningKey
 
@@ -66,7 +67,7 @@ def logs() -> Iterator[LogLines]:
 
 @pytest.fixture
 def index(example_store: Store) -> LiveIndex:
-    return LiveIndex(example_store.path)
+    return LiveIndex(example_store.path, **index_instruments())  # as a serving process builds it
 
 
 @pytest.fixture

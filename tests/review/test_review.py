@@ -73,9 +73,13 @@ def test_an_unknown_revision_is_bad_input(work: Path) -> None:
 
 def test_changelog_lists_every_version_newest_first(empty_store: Store, writer: Writer) -> None:
     base = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
-    publish_contract(empty_store, ContractInput("order.placed", "1.0.0", json.dumps(base)), writer=writer)
+    publish_contract(
+        empty_store, ContractInput("order.placed", "1.0.0", json.dumps(base)), writer=writer, door="cli"
+    )
     grown = {**base, "properties": {**base["properties"], "total": {"type": "number"}}}
-    publish_contract(empty_store, ContractInput("order.placed", "1.1.0", json.dumps(grown)), writer=writer)
+    publish_contract(
+        empty_store, ContractInput("order.placed", "1.1.0", json.dumps(grown)), writer=writer, door="cli"
+    )
     out = registry_cli("changelog", str(empty_store.path), "order.placed")
     assert out.returncode == 0, out.stderr
     text = out.stdout

@@ -7,10 +7,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from registry.api.ui.compare import compare, side_by_side
 from registry.index.snapshot import ContractVersionEntry
 from registry.lint import Mode, Policy
 from registry.model import ContractVersion
-from registry.ui.compare import compare, side_by_side
 
 
 def entry(version: str, schema: dict[str, Any]) -> ContractVersionEntry:

@@ -14,12 +14,12 @@ from write.test_landing import push_untagged
 
 from registry.api.app import create_app
 from registry.api.config import ApiConfig
+from registry.api.ui.render import ASSETS
 from registry.auth.authenticator import Authenticator
 from registry.gate.published import capsule_id
 from registry.git.store import Store
 from registry.index.live import LiveIndex
 from registry.trust.sshsig import SigningKey
-from registry.ui.render import ASSETS
 
 PRIVATE_ID = capsule_id("acme", "invoice-reminder")  # PRIVATE, owned by team-finance
 INTERNAL_ID = capsule_id("acme", "onboard-customer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.ui.graph import LABEL_CHARS, step_graph
+from registry.api.ui.graph import LABEL_CHARS, step_graph
 
 
 def doc(*steps: dict[str, Any]) -> dict[str, Any]:

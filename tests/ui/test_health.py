@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from registry.api.ui.health import pending_events
 from registry.events.outbox import FILE_NAME, Outbox
-from registry.ui.health import pending_events
 
 
 def test_no_outbox_means_events_are_off_and_nothing_is_created(tmp_path: Path) -> None:

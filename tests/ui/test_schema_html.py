@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from registry.ui.schema_html import anchor_id, render_schema
+from registry.api.ui.schema_html import anchor_id, render_schema
 
 
 def link(name: str) -> str | None:

@@ -44,7 +44,11 @@ def test_a_publish_lands_through_the_seam_once(example_store: Store, writer: Wri
     seen: list[Landing] = []
     schema = json.dumps({"type": "object", "properties": {"id": {"type": "string"}}})
     result = publish_contract(
-        example_store, ContractInput("seam.event", "1.0.0", schema), writer=writer, on_landed=seen.append
+        example_store,
+        ContractInput("seam.event", "1.0.0", schema),
+        writer=writer,
+        on_landed=seen.append,
+        door="cli",
     )
     assert [(v.version.tag_name, str(v.commit)) for landing in seen for v in landing.versions] == [
         ("contracts/seam.event/1.0.0", result.commit)
@@ -102,7 +106,7 @@ def test_a_pending_capsule_version_counts_when_numbering_the_next(
     assert git("push", "origin", "HEAD:main", cwd=clone, check=False).returncode == 0
     example_store.set_config("registry.signingKey", str(key_path))
     doc["metadata"]["description"] = "revised twice"
-    result = publish_capsule(example_store, "acme", yaml.safe_dump(doc).encode(), writer=writer)
+    result = publish_capsule(example_store, "acme", yaml.safe_dump(doc).encode(), writer=writer, door="cli")
     numbers = [int(v.version) for v in result.versions]
     assert numbers == [int(tagged[-1].version) + 2]
 

@@ -20,15 +20,14 @@ from registry.api.ccompat.references import Reference
 from registry.api.config import ApiConfig
 from registry.api.door import Door
 from registry.auth.principal import ADMIN, Principal
-from registry.errors import VersionExists, VersionNotIncreasing
+from registry.errors import NothingToPublish, VersionExists, VersionNotIncreasing
 from registry.gate.bundle import bundled, tree_reader
-from registry.gate.policy import StorePolicy, policy_at
+from registry.gate.policy import StorePolicy
 from registry.index.schema_ids import NumberedVersion, SchemaIds, SchemaIdTable
 from registry.index.snapshot import ContractEntry, ContractVersionEntry, IndexSnapshot
 from registry.model import contract_name
-from registry.ops.doors import observe_publish
 from registry.write.lifecycle import Deleted, set_deleted
-from registry.write.publish import ContractInput, publish_contract
+from registry.write.publish import ContractInput
 
 MAX_VERSION = 2**31 - 1
 #: Bounds the references kept (per version, computed once).
@@ -73,8 +72,7 @@ class Ccompat:
         return snapshot, self.ids.table(snapshot)
 
     def policy(self, snapshot: IndexSnapshot) -> StorePolicy:
-        head = pygit2.Oid(hex=snapshot.head) if snapshot.head else None
-        return policy_at(self.door.store(), head)
+        return self.door.policy(snapshot)
 
     def subject(
         self,
@@ -151,16 +149,16 @@ class Ccompat:
 
     def _mark(self, principal: Principal, name: str, change: Deleted, *, restore: bool) -> None:
         """One signed commit that soft-deletes or restores; returns once the index holds it."""
-        writer = self.door.writer(principal)
-        with observe_publish("http"):
+        writer, publisher = self.door.writer(principal), self.door.publisher
+        with publisher.around(publisher.door):
             result = set_deleted(
                 self.door.store(),
                 name,
                 change,
                 restore=restore,
                 writer=writer,
-                door="http",
-                on_landed=self.config.index.landed,
+                door=publisher.door,
+                on_landed=publisher.landed,
             )
         if result is not None:
             self.door.settle(result.commit)
@@ -263,7 +261,7 @@ class Ccompat:
             item = _contract_input(name, plan.version, proposal, entry)
             try:
                 self._publish(principal, item)
-            except (VersionExists, VersionNotIncreasing):
+            except (VersionExists, NothingToPublish, VersionNotIncreasing):
                 # Another writer published this version first: plan again on what it wrote.
                 if attempt + 1 == PUBLISH_ATTEMPTS:
                     raise
@@ -295,9 +293,7 @@ class Ccompat:
         """One gated, signed publish as the caller; returns once the index holds it."""
         self.door.publish(
             principal,
-            lambda store, writer: publish_contract(
-                store, item, writer=writer, door="http", on_landed=self.config.index.landed
-            ),
+            lambda publisher, store, writer: publisher.contract(store, item, writer=writer),
         )
 
 

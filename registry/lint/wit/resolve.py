@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from registry.environment import environment
 from registry.errors import InvalidInput
 from registry.lint.wit.model import WitPackage, read_package
 from registry.text import printable
@@ -61,7 +62,7 @@ def _json(files: tuple[tuple[str, str], ...]) -> Any:
             if "/" in name or name.startswith(".") or not name.endswith(".wit"):
                 raise WitUnresolved(f"{name!r} is not a plain .wit file name")
             source.joinpath(name).write_text(text, encoding="utf-8")
-        env = {"PATH": os.environ.get("PATH", ""), "RUST_BACKTRACE": "0", "NO_COLOR": "1"}
+        env = {"PATH": environment().get("PATH", ""), "RUST_BACKTRACE": "0", "NO_COLOR": "1"}
         try:
             done = subprocess.run(
                 [

@@ -13,12 +13,12 @@ import sqlite3
 import time
 from pathlib import Path
 
+from registry.api.ui.contract_pages import Page
+from registry.api.ui.site import Site, url
 from registry.auth.principal import ADMIN, READ_SCOPE, Principal
 from registry.events.outbox import FILE_NAME as OUTBOX_FILE
 from registry.gate.accepted import accepted, untagged
 from registry.ops.probes import readiness
-from registry.ui.contract_pages import Page
-from registry.ui.site import Site, url
 
 
 def pending_events(store_path: Path) -> int | None:

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.api.contract_views import find, find_version
+from registry.api.ui.compare import compare
+from registry.api.ui.schema_html import render_schema
+from registry.api.ui.site import Site, url
+from registry.api.ui.verification import offline_commands
 from registry.auth.principal import READ_SCOPE, Principal
 from registry.errors import InvalidInput
 from registry.index.snapshot import ContractEntry, ContractVersionEntry
 from registry.lint import CompatReport, check
-from registry.ui.compare import compare
-from registry.ui.schema_html import render_schema
-from registry.ui.site import Site, url
-from registry.ui.verification import offline_commands
 
 #: Longest search the list takes (the API's bound for ``q``).
 MAX_QUERY = 256

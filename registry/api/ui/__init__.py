@@ -7,6 +7,6 @@ log. The content is rendered here, on the server, from the index and the domain 
 linter, the verifier, the changelog) with every user-controlled string escaped.
 """
 
-from registry.ui.routes import install_ui
+from registry.api.ui.routes import install_ui
 
 __all__ = ["install_ui"]

@@ -14,10 +14,10 @@ from urllib.parse import quote
 import pygit2
 
 from registry.api.door import Door
+from registry.api.ui.verification import Verifications
 from registry.gate.policy import StorePolicy, policy_at
 from registry.git.store import Store
 from registry.index.snapshot import IndexSnapshot
-from registry.ui.verification import Verifications
 
 #: Changelogs kept at most, each for one contract at one head of ``main``.
 MAX_CHANGELOGS = 256

@@ -12,13 +12,13 @@ from typing import Any
 
 from registry.api.capsule_checks import verify
 from registry.api.capsule_views import find_version, visible
+from registry.api.ui.contract_pages import MAX_QUERY, Page
+from registry.api.ui.graph import NODE_H, NODE_W, step_graph
+from registry.api.ui.site import Site, url
+from registry.api.ui.verification import offline_commands
 from registry.auth.principal import ANY_TENANT, VIEWER, Principal
 from registry.errors import InvalidInput, NotFound
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
-from registry.ui.contract_pages import MAX_QUERY, Page
-from registry.ui.graph import NODE_H, NODE_W, step_graph
-from registry.ui.site import Site, url
-from registry.ui.verification import offline_commands
 
 
 def tenants_of(principal: Principal, snapshot: IndexSnapshot) -> list[str]:

@@ -21,12 +21,12 @@ from starlette.responses import RedirectResponse, Response
 
 from registry.api.door import Door
 from registry.api.errors import Family, status_of
+from registry.api.ui import capsule_pages, contract_pages, health
+from registry.api.ui.contract_pages import Page
+from registry.api.ui.render import ASSETS, SECURITY_HEADERS, html, render
+from registry.api.ui.site import Site, url
 from registry.auth.principal import Principal
 from registry.errors import NotFound, RegistryError
-from registry.ui import capsule_pages, contract_pages, health
-from registry.ui.contract_pages import Page
-from registry.ui.render import ASSETS, SECURITY_HEADERS, html, render
-from registry.ui.site import Site, url
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Build = Callable[[Site, Principal], Page]

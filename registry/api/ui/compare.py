@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from registry.api.ui.schema_html import pretty
 from registry.index.snapshot import ContractVersionEntry
 from registry.lint import (
     Change,
@@ -25,7 +26,6 @@ from registry.lint import (
     required_bump,
     version_verdict,
 )
-from registry.ui.schema_html import pretty
 
 #: Unchanged lines kept around each change; longer unchanged runs are folded.
 CONTEXT = 3
