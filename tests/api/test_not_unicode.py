@@ -51,7 +51,8 @@ CASES: list[tuple[str, str, bytes, dict[str, str], str]] = [
     (
         "/ccompat/subjects/ritual.started/versions",
         "schema text",
-        b'{"schema": "{\\"type\\": \\"object\\", \\"description\\": \\"\\\\ud800x\\"}"}',
+        b'{"schemaType": "JSON", '
+        b'"schema": "{\\"type\\": \\"object\\", \\"description\\": \\"\\\\ud800x\\"}"}',
         CCOMPAT,
         "$.description",
     ),
