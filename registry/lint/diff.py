@@ -12,6 +12,7 @@ memoised.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,14 @@ Rule = Callable[[Pair], None]
 MAX_DEPTH = 256
 #: A pair compared again this often without its changes settling is taken as it stands.
 MAX_ROUNDS = 8
+#: Subschema comparisons one diff may make. Shared definitions are compared once and
+#: unchanged subschemas are skipped, so real schemas stay far below it (Confluent's suite
+#: needs 5 at most, a 10,000-property pair under 200); past it the pair is refused.
+MAX_COMPARISONS = 20_000
+#: Wall-clock seconds one diff may take, whatever the shape of the work: the last resort
+#: that keeps a comparison quadratic in branch counts from holding a push or a request.
+MAX_SECONDS = 5.0
+_CLOCK_EVERY = 64  # units of work between looks at the clock
 # The comparison recurses a few frames per schema level; the interpreter's stack must hold
 # MAX_DEPTH of them. Set once, for the process: changing it per call is not thread-safe.
 _RECURSION_LIMIT = 20_000
@@ -115,17 +124,30 @@ class Engine:
         self._tentative: dict[Key, tuple[list[Change], int, int]] = {}
         self._round: list[int] = []
         self._rounds = 0
+        self._comparisons = 0
+        self._work = 0
+        self._deadline = time.perf_counter() + MAX_SECONDS
+
+    def charge(self, units: int = 1) -> None:
+        """Count ``units`` of work (a pattern matched, a branch pair weighed …); refuse past the bounds.
+
+        Nothing in a diff may cost work proportional to a number written in a schema, but
+        the number of branches, patterns and properties multiply; this keeps the product
+        bounded and turns it into a ``schema.limit`` refusal instead of a held push.
+        """
+        self._work += units
+        if self._work >= _CLOCK_EVERY:
+            self._work = 0
+            if time.perf_counter() > self._deadline:
+                raise LimitExceeded(
+                    f"comparing the schemas took longer than {MAX_SECONDS:g} s",
+                    rule="schema.time",
+                    hint="compare fewer or smaller anyOf/oneOf branches or patternProperties at once, "
+                    "or name shared parts in $defs",
+                )
 
     def run(self) -> list[Change]:
-        found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
-        seen: set[tuple[str, str, str]] = set()
-        unique = []
-        for change in found:
-            key = (change.kind.value, change.path, change.message)
-            if key not in seen:
-                seen.add(key)
-                unique.append(change)
-        return unique
+        return _unique(self.compare(self.old_doc.root, "", self.new_doc.root, "", ""))
 
     def resolve_old(self, schema: Any, pointer: str | None) -> Resolved:
         if isinstance(schema, Resolved):
@@ -221,6 +243,16 @@ class Engine:
         return plainly_same(old, new)
 
     def _compare(self, r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
+        self._comparisons += 1
+        if self._comparisons > MAX_COMPARISONS:
+            raise LimitExceeded(
+                f"comparing the schemas needs more than {MAX_COMPARISONS:,} subschema comparisons "
+                f"(at {path or 'the root'})",
+                rule="schema.comparisons",
+                hint="compare fewer anyOf/oneOf branches at once, or name shared parts in $defs "
+                "and refer to them with $ref",
+            )
+        self.charge(_CLOCK_EVERY // 4)
         old, new = r_old.schema, r_new.schema
         pair = Pair(self, {}, {}, r_old.pointer, r_new.pointer, path)
         pair.old_origins, pair.new_origins = r_old.origins, r_new.origins
@@ -250,6 +282,7 @@ class Engine:
             base, pair.out = pair.out, []
             combinators.compare_compositions(pair)
             pair.out = [*combinators.lift(pair, base), *pair.out]
+        pair.out = _unique(pair.out)
         if pair.out and not present.isdisjoint(_MAYBE_EMPTY):
             return _vacuous(pair)
         return pair.out
@@ -316,6 +349,26 @@ def _annotation(resolved: Resolved, key: str) -> tuple[bool, Any]:
     if isinstance(resolved.schema, dict) and key in resolved.schema:
         return True, resolved.schema[key]
     return False, None
+
+
+def _unique(changes: list[Change]) -> list[Change]:
+    """``changes`` without repeats, in order.
+
+    A definition used from two places reports its changes at its own pointer, so both uses
+    bring the same findings; keeping one of each at every level keeps 40 levels of
+    definitions that each use the next twice (a "billion laughs" of references) linear
+    instead of 2**40.
+    """
+    if len(changes) < 2:
+        return changes
+    seen: set[tuple[str, str, str, bool, bool]] = set()
+    kept = []
+    for change in changes:
+        key = (change.kind.value, change.path, change.message, change.backward, change.forward)
+        if key not in seen:
+            seen.add(key)
+            kept.append(change)
+    return kept
 
 
 def _real(pointer: str | None) -> bool:

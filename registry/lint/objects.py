@@ -34,6 +34,7 @@ def _fallback(pair: Pair, side: Literal["old", "new"], name: str) -> tuple[Locat
     schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
     patterns = schema.get("patternProperties")
     if isinstance(patterns, dict):
+        pair.engine.charge(len(patterns))
         # Patterns are not anchored (2020-12 core 6.4); a hostile one is refused, not run unbounded.
         hits = [p for p in patterns if search(p, name)]
         if len(hits) == 1:
@@ -173,12 +174,14 @@ def _names(value: Any) -> list[str]:
 def compare_required(pair: Pair) -> None:
     """``required`` (2020-12 validation 6.5.3): each name added narrows, each removed widens."""
     old, new = _names(pair.old.get("required")), _names(pair.new.get("required"))
+    # Sets, not lists: a list of 20,000 names must not cost 20,000² comparisons.
+    old_set, new_set = set(old), set(new)
     where = pair.at("required")
     for name in new:
-        if name not in old:
+        if name not in old_set:
             pair.emit(ChangeKind.REQUIRED_ADDED, where, None, name, f"{pair.member(name)} added to required")
     for name in old:
-        if name not in new:
+        if name not in new_set:
             pair.emit(
                 ChangeKind.REQUIRED_REMOVED, where, name, None, f"{pair.member(name)} removed from required"
             )
@@ -198,8 +201,10 @@ def _dependencies(schema: dict) -> tuple[dict[str, list[str]], dict[str, tuple[s
             continue
         for trigger, dep in value.items():
             if isinstance(dep, list):
-                required.setdefault(trigger, [])
-                required[trigger] += [n for n in _names(dep) if n not in required[trigger]]
+                # dict keys keep the order and make each lookup constant-time
+                merged = dict.fromkeys(required.get(trigger, []))
+                merged.update(dict.fromkeys(_names(dep)))
+                required[trigger] = list(merged)
             elif keyword != "dependentRequired":
                 schemas[trigger] = (keyword, trigger)
     return required, schemas
@@ -212,8 +217,9 @@ def compare_dependencies(pair: Pair) -> None:
     for trigger in [*old_req, *(t for t in new_req if t not in old_req)]:
         before, after = old_req.get(trigger, []), new_req.get(trigger, [])
         where = pair.at(keyword, trigger)
-        added = [n for n in after if n not in before]
-        removed = [n for n in before if n not in after]
+        before_set, after_set = set(before), set(after)
+        added = [n for n in after if n not in before_set]
+        removed = [n for n in before if n not in after_set]
         if added:
             pair.emit(
                 ChangeKind.DEPENDENT_REQUIRED_ADDED,
