@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from registry.errors import LimitExceeded
-from registry.lint import arrays, combinators, conditionals, objects, scalars
+from registry.lint import arrays, combinators, conditionals, objects, proven, scalars
 from registry.lint.change import Change
 from registry.lint.disjoint import empty
 from registry.lint.kinds import ChangeKind
@@ -93,14 +93,22 @@ KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL | combinato
 
 
 def _unknown(pair: Pair) -> None:
-    """A keyword this engine does not know: conservatively breaking unless unchanged."""
+    """A keyword this engine does not model, or models in another shape: unproven unless unchanged."""
     for key in _ordered_union(pair.old, pair.new):
-        if key in KNOWN:
-            continue
         old, new = pair.old.get(key), pair.new.get(key)
+        if key in KNOWN and not proven.misshapen(pair, key, old, new):
+            continue
         if key in pair.old and key in pair.new and _same(old, new):
             continue
-        pair.emit(ChangeKind.KEYWORD_CHANGED, pair.at(key), old, new, f"{pair.subject} keyword {key} changed")
+        what = "is not modelled" if key not in KNOWN else "holds a value of a shape that is not modelled"
+        pair.emit(
+            ChangeKind.UNPROVEN,
+            pair.at(key),
+            old,
+            new,
+            f"{proven.PREFIX}{pair.subject} keyword {key} changed, and it {what}",
+            (False, False),
+        )
 
 
 Key = tuple[str, str]
@@ -126,7 +134,15 @@ class Engine:
         self._rounds = 0
         self._comparisons = 0
         self._work = 0
+        self._differ: bool | None = None
         self._deadline = time.perf_counter() + MAX_SECONDS
+
+    @property
+    def documents_differ(self) -> bool:
+        """Whether the two documents differ anywhere (asked only where dynamic scope matters)."""
+        if self._differ is None:
+            self._differ = canonical(self.old_doc.root) != canonical(self.new_doc.root)
+        return self._differ
 
     def charge(self, units: int = 1) -> None:
         """Count ``units`` of work (a pattern matched, a branch pair weighed …); refuse past the bounds.
@@ -282,6 +298,7 @@ class Engine:
             base, pair.out = pair.out, []
             combinators.compare_compositions(pair)
             pair.out = [*combinators.lift(pair, base), *pair.out]
+        pair.out += proven.unproven(pair, documents_differ=self.documents_differ)
         pair.out = _unique(pair.out)
         if pair.out and not present.isdisjoint(_MAYBE_EMPTY):
             return _vacuous(pair)

@@ -151,6 +151,7 @@ def compare_content_model(pair: Pair) -> None:
             compat = collapse(pair.compare(rest, pair.new_at("patternProperties", pattern), where))
         else:
             compat = collapse(pair.compare(pair.old_at("patternProperties", pattern), rest, where))
+        compat = _over_declared(pair, pattern, added, compat, where)
         kind = ChangeKind.PATTERN_PROPERTY_ADDED if added else ChangeKind.PATTERN_PROPERTY_REMOVED
         verb = "added" if added else "removed"
         pair.emit(
@@ -161,6 +162,42 @@ def compare_content_model(pair: Pair) -> None:
             f"{pair.subject} pattern property {pattern!r} {verb}",
             compat,
         )
+
+
+def _over_declared(
+    pair: Pair, pattern: str, added: bool, compat: tuple[bool, bool], where: str
+) -> tuple[bool, bool]:
+    """A pattern applies to declared properties too (2020-12 core 10.3.2.2): weigh those as well.
+
+    An added pattern constrains each declared property of the old side it matches
+    (BACKWARD needs the old property's schema inside the pattern's); a removed one stops
+    constraining the new side's (FORWARD needs the new property's schema inside it).
+    """
+    backward, forward = compat
+    side = _props(pair.old if added else pair.new)
+    for name in side:
+        pair.engine.charge()
+        if not search(pattern, name):
+            continue
+        if added:
+            backward = (
+                backward
+                and collapse(
+                    pair.compare(
+                        pair.old_at("properties", name), pair.new_at("patternProperties", pattern), where
+                    )
+                )[0]
+            )
+        else:
+            forward = (
+                forward
+                and collapse(
+                    pair.compare(
+                        pair.old_at("patternProperties", pattern), pair.new_at("properties", name), where
+                    )
+                )[1]
+            )
+    return backward, forward
 
 
 def _extra(keyword: str) -> str:

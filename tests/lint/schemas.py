@@ -572,8 +572,11 @@ CASES: dict[str, Case] = {
         False,
         False,
     ),
-    "unknown_keyword_changed": Case({"x-kind": 1}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
-    "unknown_keyword_added": Case({}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
+    "unknown_keyword_changed": Case({"x-kind": 1}, {"x-kind": 2}, K.UNPROVEN, "/x-kind", False, False),
+    "unknown_keyword_added": Case({}, {"x-kind": 2}, K.UNPROVEN, "/x-kind", False, False),
+    "not_a_schema": Case(
+        {"properties": {"a": 5}}, {"properties": {"a": 6}}, K.KEYWORD_CHANGED, "/properties/a", False, False
+    ),
 }
 
 _ADDRESS = obj({"street": STR, "zip": {**STR, "pattern": "^[0-9]{5}$"}}, required=["street"])

@@ -1,0 +1,77 @@
+"""Named counterexamples: pairs once called compatible that are not, each with its witness.
+
+Every false "compatible" ever found (by hand or by the oracle in test_lint_oracle.py) is
+kept here as ``(old, new, instance, direction)``: ``instance`` is valid under the side the
+direction keeps (old for BACKWARD) and rejected by the other, so the pair must break it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Direction = Literal["backward", "forward"]
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+REGRESSIONS: dict[str, tuple[Any, Any, Any, Direction]] = {
+    # An allOf branch that evaluated "b" is gone: unevaluatedProperties now rejects it.
+    "unevaluated_properties_lose_an_evaluating_branch": (
+        {"properties": {"a": True}, "allOf": [{"properties": {"b": True}}], "unevaluatedProperties": False},
+        {"properties": {"a": True}, "unevaluatedProperties": False},
+        {"b": 1},
+        "backward",
+    ),
+    # A property added below allOf is now evaluated: the old schema rejected it as unevaluated.
+    "unevaluated_properties_gain_an_evaluated_name": (
+        {"allOf": [{"properties": {"a": True}}], "unevaluatedProperties": False},
+        {"allOf": [{"properties": {"a": True, "b": {}}}], "unevaluatedProperties": False},
+        {"b": 1},
+        "forward",
+    ),
+    # contains widened beside maxContains: two items match now, one was the most allowed.
+    "contains_widened_beside_max_contains": (
+        {"type": "array", "contains": {"const": 1}, "maxContains": 1},
+        {"type": "array", "contains": {}, "maxContains": 1},
+        [1, 2],
+        "backward",
+    ),
+    # The dynamic anchor's schema changed; the $dynamicRef text did not.
+    "dynamic_ref_target_changed": (
+        {"$defs": {"n": {"$dynamicAnchor": "t", "type": "string"}}, "$dynamicRef": "#t"},
+        {"$defs": {"n": {"$dynamicAnchor": "t", "type": "integer"}}, "$dynamicRef": "#t"},
+        "x",
+        "backward",
+    ),
+    # A pattern also applies to declared properties: "a" must now be a string as well.
+    "pattern_property_added_over_a_declared_property": (
+        {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}},
+            "additionalProperties": {"type": "string"},
+        },
+        {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}},
+            "patternProperties": {"^a": {"type": "string"}},
+            "additionalProperties": {"type": "string"},
+        },
+        {"a": 1},
+        "backward",
+    ),
+    # Draft 7 ignores keywords beside $ref: the old maxLength meant nothing, the new one counts.
+    "draft7_sibling_of_ref_was_ignored": (
+        {
+            "$schema": DRAFT7,
+            "definitions": {"A": {"type": "string"}},
+            "$ref": "#/definitions/A",
+            "maxLength": 1,
+        },
+        {
+            "$schema": DRAFT7,
+            "definitions": {"A": {"type": "string"}},
+            "allOf": [{"$ref": "#/definitions/A"}],
+            "maxLength": 1,
+        },
+        "abc",
+        "backward",
+    ),
+}
