@@ -75,3 +75,22 @@ REGRESSIONS: dict[str, tuple[Any, Any, Any, Direction]] = {
         "backward",
     ),
 }
+
+# Found by the oracle (seed 1): minContains 0 → absent (1) tightens, read inside ``not``.
+_D = {"d": {"const": "", "propertyNames": {"pattern": "^a"}}}
+_NOT = {
+    "contains": {"then": True},
+    "unevaluatedProperties": {"$ref": "#/$defs/d", "dependentRequired": {"c": ["ab"]}},
+}
+REGRESSIONS["min_contains_zero_to_default_one_under_not"] = (
+    {"$defs": _D, "minimum": 0, "not": {**_NOT, "minContains": 0}},
+    {"$defs": _D, "minimum": 0, "not": {**_NOT, "minContains": 1}},
+    [],
+    "forward",
+)
+REGRESSIONS["min_contains_zero_removed"] = (
+    {"type": "array", "contains": {"type": "string"}, "minContains": 0},
+    {"type": "array", "contains": {"type": "string"}},
+    [],
+    "backward",
+)
