@@ -20,7 +20,7 @@ from typing import Any
 from registry.errors import LimitExceeded
 from registry.lint import arrays, combinators, conditionals, objects, proven, scalars
 from registry.lint.change import Change
-from registry.lint.disjoint import empty
+from registry.lint.disjoint import ALL_TYPES, empty
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
 from registry.lint.normal import canonical, flatten, plainly_same
@@ -117,9 +117,10 @@ Key = tuple[str, str]
 class Engine:
     """Compares two schema documents; holds the memo for their (old, new) pointer pairs."""
 
-    def __init__(self, old: Any, new: Any, *, policy: Policy) -> None:
+    def __init__(self, old: Any, new: Any, *, policy: Policy, new_doc: Document | None = None) -> None:
         self.old_doc = Document(old)
-        self.new_doc = Document(new)
+        # A transitive check compares one proposal with every version: index it once.
+        self.new_doc = new_doc if new_doc is not None and new_doc.root is new else Document(new)
         self.policy = policy
         self._memo: dict[Key, list[Change]] = {}
         # Pairs being compared, outermost first: key and the changes assumed for it so far.
@@ -298,7 +299,7 @@ class Engine:
             base, pair.out = pair.out, []
             combinators.compare_compositions(pair)
             pair.out = [*combinators.lift(pair, base), *pair.out]
-        pair.out += proven.unproven(pair, documents_differ=self.documents_differ)
+        pair.out += proven.unproven(pair)
         pair.out = _unique(pair.out)
         if pair.out and not present.isdisjoint(_MAYBE_EMPTY):
             return _vacuous(pair)
@@ -320,6 +321,11 @@ def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]
     return Engine(old, new, policy=Policy.parse(policy)).run()
 
 
+def diff_against(old: Any, new: Document, *, policy: Policy = Policy.LENIENT) -> list[Change]:
+    """:func:`diff` with the new schema already indexed (see :class:`Engine`)."""
+    return Engine(old, new.root, policy=Policy.parse(policy), new_doc=new).run()
+
+
 # Keywords that can make a schema accept nothing without being ``false``.
 _MAYBE_EMPTY = frozenset({"allOf", "oneOf", "type", "enum", "const"})
 
@@ -332,10 +338,26 @@ def _vacuous(pair: Pair) -> list[Change]:
     """
     engine = pair.engine
     assert pair.r_old is not None and pair.r_new is not None
+    if _inhabited(pair.old) and _inhabited(pair.new):
+        return pair.out
     old_empty, new_empty = engine._empty(pair.r_old, True), engine._empty(pair.r_new, False)
     if not (old_empty or new_empty):
         return pair.out
     return [replace(c, backward=c.backward or old_empty, forward=c.forward or new_empty) for c in pair.out]
+
+
+_ONLY_TYPE = _MAYBE_EMPTY - {"type"}
+
+
+def _inhabited(schema: dict) -> bool:
+    """A schema whose only keyword that could empty it is one ``type`` name accepts something.
+
+    (Every other keyword beside it narrows within that type and never to nothing on its
+    own, except bounds that cross, which the empty test does not read either.)
+    """
+    return (
+        _ONLY_TYPE.isdisjoint(schema) and isinstance(schema.get("type"), str) and schema["type"] in ALL_TYPES
+    )
 
 
 def _too_deep(path: str) -> LimitExceeded:

@@ -170,11 +170,11 @@ _EITHER = frozenset({K.COMBINATOR_CHANGED, K.CONDITION_CHANGED, K.REF_CHANGED, K
 del K
 
 
-def unproven(pair: Pair, *, documents_differ: bool) -> list[Change]:
+def unproven(pair: Pair) -> list[Change]:
     """The ``unproven`` findings for the interactions at this pair, given its changes so far."""
     found: list[Change] = []
     keys = pair.old.keys() | pair.new.keys()
-    if documents_differ and not keys.isdisjoint(_DYNAMIC):
+    if not keys.isdisjoint(_DYNAMIC) and pair.engine.documents_differ:
         found.append(
             _finding(
                 pair,
