@@ -144,7 +144,13 @@ def compare_content_model(pair: Pair) -> None:
             continue
         added = pattern in new_pp
         side, at = (pair.old, pair.old_at) if added else (pair.new, pair.new_at)
-        rest: Located = at("additionalProperties") if "additionalProperties" in side else ABSENT
+        # What takes the names the pattern (no longer) matches: additionalProperties, else
+        # unevaluatedProperties, as for a property (see _fallback).
+        rest: Located = ABSENT
+        for keyword in ("additionalProperties", "unevaluatedProperties"):
+            if keyword in side:
+                rest = at(keyword)
+                break
         if rest is ABSENT and lenient:
             compat = (True, True)
         elif added:

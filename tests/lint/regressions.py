@@ -94,3 +94,13 @@ REGRESSIONS["min_contains_zero_removed"] = (
     [],
     "backward",
 )
+
+# Found by the oracle (seed 1005): a pattern removed beside unevaluatedProperties hands its
+# names to unevaluatedProperties, not to "anything"; read under ``not``, that widened.
+_UNEVAL = {"anyOf": [True, {"type": "boolean"}, {"type": "number"}], "exclusiveMaximum": -1}
+REGRESSIONS["pattern_removed_beside_unevaluated_properties_under_not"] = (
+    {"not": {"patternProperties": {".*": {"minimum": 2}}, "unevaluatedProperties": _UNEVAL}},
+    {"not": {"unevaluatedProperties": _UNEVAL}},
+    {"ab": "2024-01-02", "b": 2},
+    "forward",
+)
