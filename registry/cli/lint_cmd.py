@@ -27,6 +27,7 @@ from registry.lint import (
 )
 from registry.model import ContractVersion, Limits
 from registry.validate import load_json, validate_json_schema
+from registry.validate.dialects import DEFAULT_DIALECT, DIALECTS, in_dialect, parse_dialect
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -46,10 +47,16 @@ def register(subparsers: Any) -> None:
     compare.add_argument("--mode", default=Mode.BACKWARD.value, help="compatibility mode (default BACKWARD)")
     compare.add_argument("--policy", default=Policy.LENIENT.value, help="lenient (default) or strict")
     compare.add_argument("--format", default="text", choices=FORMATS, help="output format (default text)")
+    compare.add_argument(
+        "--default-dialect",
+        default=DEFAULT_DIALECT,
+        help=f"dialect of a schema without $schema, as the store's default_dialect: {', '.join(DIALECTS)} "
+        f"(default {DEFAULT_DIALECT})",
+    )
     compare.set_defaults(func=run)
 
 
-def _load(path: str) -> Any:
+def _load(path: str, dialect: str = DEFAULT_DIALECT) -> Any:
     """A schema file read and checked as the gate checks ``schema.json``; InvalidInput otherwise."""
     try:
         data = Path(path).read_bytes()
@@ -64,6 +71,7 @@ def _load(path: str) -> Any:
         schema = load_json(data, limits=limits, max_bytes=limits.max_schema_bytes)
     except ValidationFailed as exc:
         raise _bad_input(f"{path} is not valid JSON", exc.problems) from None
+    schema = in_dialect(schema, dialect)
     problems = [p for p in validate_json_schema(schema) if p.severity == "error"]
     if problems:
         raise _bad_input(f"{path} is not a valid JSON Schema", problems)
@@ -89,7 +97,8 @@ def _version(text: str | None) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     mode, policy = Mode.parse(args.mode), Policy.parse(args.policy)
-    current, proposed = _load(args.current), _load(args.proposed)
+    dialect = parse_dialect(args.default_dialect)
+    current, proposed = _load(args.current, dialect), _load(args.proposed, dialect)
     old_version, new_version = _version(args.current_version), _version(args.proposed_version)
     if old_version is not None and new_version is None:
         raise InvalidInput(

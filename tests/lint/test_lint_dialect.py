@@ -47,3 +47,15 @@ def test_the_linter_reads_ref_siblings_by_the_declared_draft() -> None:
     assert [c.kind.value for c in diff(old, new)] == ["max_length_loosened"]
     # Draft 7: keywords beside $ref are ignored, so nothing changed.
     assert diff({"$schema": DRAFT7, **old}, {"$schema": DRAFT7, **new}) == []
+
+
+def test_lint_compare_reads_schemas_in_the_default_dialect_given(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(TUPLE))
+    new.write_text(json.dumps({"type": "array", "items": [{"type": "integer"}]}))
+    args = ["lint", "compare", "--current", str(old), "--proposed", str(new), "--format", "json"]
+    out = registry_cli(*args, "--default-dialect", "draft-07")
+    assert out.returncode == 1, out.stderr
+    assert [c["kind"] for c in json.loads(out.stdout)["breaking"]] == ["type_changed"]
+    unknown = registry_cli(*args, "--default-dialect", "draft-99")
+    assert unknown.returncode == 2 and "use one of 2020-12" in unknown.stderr
