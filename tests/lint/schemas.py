@@ -583,6 +583,11 @@ _ADDRESS = obj({"street": STR, "zip": {**STR, "pattern": "^[0-9]{5}$"}}, require
 
 # Pairs that say the same thing in other words: the engine must report nothing.
 SAME: dict[str, tuple[Any, Any]] = {
+    "integer_exclusive_bound_as_inclusive": (
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": 9.5},
+        {"type": "integer", "minimum": 1, "exclusiveMaximum": 10},
+    ),
+    "pattern_matching_every_string_dropped": ({"type": "string", "pattern": ".*"}, {"type": "string"}),
     "defs_refactor": (
         obj({"home": _ADDRESS, "work": _ADDRESS}),
         {
