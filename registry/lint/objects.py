@@ -128,6 +128,13 @@ def compare_content_model(pair: Pair) -> None:
             )
         else:
             pair.out.extend(pair.compare(pair.old_at(keyword), pair.new_at(keyword), where))
+    if ("additionalProperties" in pair.old) != ("additionalProperties" in pair.new) and (
+        "unevaluatedProperties" in pair.old or "unevaluatedProperties" in pair.new
+    ):
+        # The names no property or pattern takes went from one keyword to the other
+        # (additionalProperties evaluates them all, leaving unevaluatedProperties nothing):
+        # compare what each side applies to them.
+        pair.out.extend(pair.compare(_rest(pair, "old"), _rest(pair, "new"), pair.at("additionalProperties")))
     old_pp, new_pp = pair.old.get("patternProperties"), pair.new.get("patternProperties")
     old_pp = old_pp if isinstance(old_pp, dict) else {}
     new_pp = new_pp if isinstance(new_pp, dict) else {}
@@ -204,6 +211,14 @@ def _over_declared(
                 )[1]
             )
     return backward, forward
+
+
+def _rest(pair: Pair, side: Literal["old", "new"]) -> Located:
+    schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        if keyword in schema:
+            return at(keyword)
+    return ABSENT
 
 
 def _extra(keyword: str) -> str:

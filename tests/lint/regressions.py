@@ -104,3 +104,22 @@ REGRESSIONS["pattern_removed_beside_unevaluated_properties_under_not"] = (
     {"ab": "2024-01-02", "b": 2},
     "forward",
 )
+
+# Found by the release run (seeds 2012, 2013): additionalProperties added or removed beside
+# unevaluatedProperties moves the other names from one keyword to the other.
+_UNEV = {"enum": [2, 1], "maxProperties": 2}
+REGRESSIONS["additional_properties_added_beside_unevaluated_properties"] = (
+    {"minItems": 2, "unevaluatedProperties": _UNEV},
+    {"additionalProperties": {"maximum": 1}, "minItems": 2, "unevaluatedProperties": _UNEV},
+    {"a": {"b": 1.5}, "b": "a", "c": False},
+    "forward",
+)
+REGRESSIONS["additional_properties_removed_beside_unevaluated_properties"] = (
+    {
+        "additionalProperties": {"pattern": ".*"},
+        "unevaluatedProperties": {"maxLength": 3, "minProperties": 1},
+    },
+    {"unevaluatedProperties": {"maxLength": 3, "minProperties": 1}},
+    {"a": [None, ""], "b": "2024-01-02", "c": []},
+    "backward",
+)
