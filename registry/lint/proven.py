@@ -131,7 +131,8 @@ NOT_ASSERTIONS = "annotations (`title`, `description`, `default`, …), `$schema
 INTERACTIONS: tuple[tuple[str, str], ...] = (
     (
         "`unevaluatedProperties`/`unevaluatedItems` beside `allOf`, `anyOf`, `oneOf`, `if`, `$ref` "
-        "or `dependentSchemas`, when a property, pattern, branch or content model changes below",
+        "or `dependentSchemas`, when a property, pattern, branch or content model changes below, "
+        "or anything below an evaluating keyword (`items`, `contains`, `additionalProperties` …)",
         "unproven in the direction the change of evaluated names may break: an addition keeps "
         "BACKWARD, a removal keeps FORWARD, anything else neither",
     ),
@@ -200,7 +201,7 @@ def _evaluation(pair: Pair) -> list[Change]:
             compat = (change.backward, False)
         elif change.kind in _SHRINKS:
             compat = (False, change.forward)
-        elif change.kind in _EITHER:
+        elif change.kind in _EITHER or _below_evaluator(pair.path, change.path):
             compat = (False, False)
         else:
             continue
@@ -215,6 +216,24 @@ def _evaluation(pair: Pair) -> list[Change]:
             )
         )
     return found
+
+
+# Keywords whose mere presence makes names or items "evaluated" (core 10.3, 11).
+_EVALUATORS = frozenset(
+    {"items", "prefixItems", "additionalItems", "contains", "additionalProperties"}
+    | {"unevaluatedItems", "unevaluatedProperties"}
+)
+
+
+def _below_evaluator(here: str, path: str) -> bool:
+    """Whether a change lies below an evaluating keyword, which may have come or gone with it.
+
+    A nested ``items`` added inside an ``anyOf`` branch reports only what its schema
+    narrows, yet it also evaluates every item, which the ``unevaluatedItems`` here then skips.
+    """
+    if not path.startswith(here):
+        return False
+    return not _EVALUATORS.isdisjoint(path[len(here) :].split("/"))
 
 
 def counted_contains(pair: Pair, inner: list[Change]) -> list[Change]:

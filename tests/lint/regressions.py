@@ -123,3 +123,14 @@ REGRESSIONS["additional_properties_removed_beside_unevaluated_properties"] = (
     {"a": [None, ""], "b": "2024-01-02", "c": []},
     "backward",
 )
+
+# Found by the last release run (seed 3007): items added inside an anyOf branch evaluates
+# every item, so unevaluatedItems beside the anyOf no longer sees them.
+_BRANCH = {"dependentSchemas": {"a": {"type": "array"}}, "then": False}
+_BESIDE = {"minProperties": 0, "unevaluatedItems": {"minLength": 1, "type": "object"}}
+REGRESSIONS["items_added_in_a_branch_beside_unevaluated_items"] = (
+    {"allOf": [{"anyOf": [_BRANCH], **_BESIDE}], "required": ["c"]},
+    {"allOf": [{"anyOf": [{**_BRANCH, "items": {"exclusiveMinimum": 1}}], **_BESIDE}], "required": ["c"]},
+    [[None, "2024-01-02"]],
+    "forward",
+)
