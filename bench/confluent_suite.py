@@ -11,20 +11,30 @@ those files) and it counts on how many cases our BACKWARD verdict equals Conflue
 PATH is a checkout, a folder holding the ``diff-*.json`` files, or a bare git directory
 (read at ``HEAD`` with ``git show``). The files are JSON with trailing commas; they are
 read leniently.
+
+Each case goes through ``registry lint compare`` itself (the CLI's own code path, in this
+process: files written, read and validated as the gate reads ``schema.json``, exit code 0
+for compatible and 1 for breaking), so an input the command would refuse counts as a
+refusal, not as a verdict. A schema without ``$schema`` is read as draft 7, Confluent's
+default (``--default-dialect draft-07``, the store's ``default_dialect``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from registry.errors import RegistryError
-from registry.lint import Mode, Policy, check
+from registry.cli import main as registry
+from registry.lint import Policy
 
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
@@ -57,13 +67,29 @@ def load(root: Path) -> list[tuple[str, dict[str, Any]]]:
     return cases
 
 
-def verdict(case: dict[str, Any], policy: Policy) -> bool | str:
-    try:
-        history = [("1", case["original_schema"])]
-        report = check(history, case["update_schema"], mode=Mode.BACKWARD, policy=policy)
-    except RegistryError as err:
-        return f"error: {err.message}"
-    return report.compatible
+def verdict(case: dict[str, Any], policy: Policy, work: Path) -> bool | str:
+    """Our BACKWARD verdict through ``registry lint compare``, or why the command refused."""
+    current, proposed = work / "current.json", work / "proposed.json"
+    current.write_text(json.dumps(case["original_schema"]))
+    proposed.write_text(json.dumps(case["update_schema"]))
+    argv = ["lint", "compare", "--current", str(current), "--proposed", str(proposed)]
+    # Confluent reads a schema without $schema as draft 7; so does this run.
+    argv += [
+        "--mode",
+        "BACKWARD",
+        "--policy",
+        policy.value,
+        "--format",
+        "json",
+        "--default-dialect",
+        "draft-07",
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = registry(argv)
+    if code in (0, 1):
+        return code == 0
+    return f"refused (exit {code}): {err.getvalue().strip()[:200]}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list every disagreement")
     args = parser.parse_args(argv)
     cases = load(args.path)
+    work = Path(tempfile.mkdtemp(prefix="confluent-suite-"))
     for policy in Policy:
         agree = 0
         differ = []
         for name, case in cases:
-            ours = verdict(case, policy)
+            ours = verdict(case, policy, work)
             if ours == case["compatible"]:
                 agree += 1
             else:
@@ -86,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             for name, description, theirs, ours in differ:
                 print(f"    {name}: {description!r}: Confluent {theirs}, ours {ours}")
+    shutil.rmtree(work)
     return 0
 
 

@@ -32,6 +32,7 @@ from registry.lint.wit import with_wit
 from registry.model import ContractVersion, Limits
 from registry.validate import load_json, load_yaml, validate_json_schema
 from registry.validate.contract import validate_contract_meta
+from registry.validate.dialects import DEFAULT_DIALECT, DIALECTS, in_dialect, parse_dialect
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -58,10 +59,16 @@ def register(subparsers: Any) -> None:
         "--current-contract", help="the published contract.yaml: its data-contract rules are compared too"
     )
     compare.add_argument("--proposed-contract", help="the proposed contract.yaml (with --current-contract)")
+    compare.add_argument(
+        "--default-dialect",
+        default=DEFAULT_DIALECT,
+        help=f"dialect of a schema without $schema, as the store's default_dialect: {', '.join(DIALECTS)} "
+        f"(default {DEFAULT_DIALECT})",
+    )
     compare.set_defaults(func=run)
 
 
-def _load(path: str) -> Any:
+def _load(path: str, dialect: str = DEFAULT_DIALECT) -> Any:
     """A schema file read and checked as the gate checks ``schema.json``; InvalidInput otherwise."""
     try:
         data = Path(path).read_bytes()
@@ -76,6 +83,7 @@ def _load(path: str) -> Any:
         schema = load_json(data, limits=limits, max_bytes=limits.max_schema_bytes)
     except ValidationFailed as exc:
         raise _bad_input(f"{path} is not valid JSON", exc.problems) from None
+    schema = in_dialect(schema, dialect)
     problems = [p for p in validate_json_schema(schema) if p.severity == "error"]
     if problems:
         raise _bad_input(f"{path} is not a valid JSON Schema", problems)
@@ -146,18 +154,19 @@ def run(args: argparse.Namespace) -> int:
             "nothing to compare", hint="give --current and --proposed, or --current-wit and --proposed-wit"
         )
     old_wit, new_wit = read_wit(args.current_wit), read_wit(args.proposed_wit)
+    dialect = parse_dialect(args.default_dialect)
     mode_text, versions = args.mode, (args.current_version, args.proposed_version)
     current: Any = True  # no schema given: compare the WIT alone
     proposed: Any = True
     if schemas and Path(args.current).is_dir() and Path(args.proposed).is_dir():
         old_dir, new_dir = read_contract_dir(args.current), read_contract_dir(args.proposed)
-        current, proposed = _load(old_dir.schema_path), _load(new_dir.schema_path)
+        current, proposed = _load(old_dir.schema_path, dialect), _load(new_dir.schema_path, dialect)
         old_wit, new_wit = (old_wit, new_wit) if wits else (old_dir.wit, new_dir.wit)
         mode_text = mode_text or new_dir.compatibility
         if versions == (None, None):
             versions = (old_dir.version, new_dir.version)
     elif schemas:
-        current, proposed = _load(args.current), _load(args.proposed)
+        current, proposed = _load(args.current, dialect), _load(args.proposed, dialect)
     mode, policy = Mode.parse(mode_text or Mode.BACKWARD), Policy.parse(args.policy)
     old_version, new_version = _version(versions[0]), _version(versions[1])
     if old_version is not None and new_version is None:

@@ -8,7 +8,7 @@ change. A position one side lacks is compared with that side's rest schema.
 
 from __future__ import annotations
 
-from registry.lint import bounds
+from registry.lint import bounds, proven
 from registry.lint.change import collapse
 from registry.lint.kinds import ChangeKind
 from registry.lint.pair import ABSENT, Pair
@@ -133,7 +133,9 @@ def compare_contains(pair: Pair) -> None:
     had, has = "contains" in pair.old, "contains" in pair.new
     where = pair.at("contains")
     if had and has:
-        pair.out.extend(pair.compare(pair.old_at("contains"), pair.new_at("contains"), where))
+        inner = pair.compare(pair.old_at("contains"), pair.new_at("contains"), where)
+        pair.out.extend(inner)
+        pair.out.extend(proven.counted_contains(pair, inner))
     elif has:
         pair.emit(
             ChangeKind.CONTAINS_ADDED, where, None, pair.new["contains"], f"{pair.subject} contains added"

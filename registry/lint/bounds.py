@@ -78,8 +78,10 @@ def simple(pair: Pair, keyword: str, family: str, *, lower: bool, default: float
     old = number(pair.old.get(keyword, default))
     new = number(pair.new.get(keyword, default))
     if lower:
-        old = None if old == default else old
-        new = None if new == default else new
+        # A lower bound of 0 bounds nothing; an absent one means ``default``, which for
+        # ``minContains`` is 1, so 0 → absent tightens.
+        old = None if old == 0 else old
+        new = None if new == 0 else new
     compare_bound(
         pair,
         name=keyword,

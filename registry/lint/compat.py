@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from registry.lint.change import Change
-from registry.lint.diff import diff
+from registry.lint.diff import diff, diff_against
 from registry.lint.modes import Mode, Policy
+from registry.lint.refs import Document
 from registry.lint.semver_policy import Bump, required_bump
 
 
@@ -49,8 +50,9 @@ def check(
     found = [(latest, n, c) for n, c in enumerate(changes) if c.breaking(mode)]
     older: list[tuple[Any, Change]] = []
     if mode.transitive:
+        indexed = Document(proposed)
         for version, schema in reversed(history[:-1]):
-            for change in diff(schema, proposed, policy=policy):
+            for change in diff_against(schema, indexed, policy=policy):
                 if change.breaking(mode):
                     older.append(
                         (schema, replace(change, message=f"{change.message} (against version {version})"))

@@ -97,9 +97,11 @@ class Cover:
 
     def apart(self, piece: Located, branch: Located) -> bool:
         """Whether source ``piece`` and target ``branch`` share no instance."""
+        self.pair.engine.charge()
         return disjoint.disjoint(piece[0], branch[0], self._plain_source, self._plain_target)
 
     def apart_in_target(self, a: Located, b: Located) -> bool:
+        self.pair.engine.charge()
         return disjoint.disjoint(a[0], b[0], self._plain_target, self._plain_target)
 
     @property

@@ -12,14 +12,15 @@ memoised.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from registry.errors import LimitExceeded
-from registry.lint import arrays, combinators, conditionals, objects, scalars
+from registry.lint import arrays, combinators, conditionals, objects, proven, scalars
 from registry.lint.change import Change
-from registry.lint.disjoint import empty
+from registry.lint.disjoint import ALL_TYPES, empty
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
 from registry.lint.normal import canonical, flatten, plainly_same
@@ -32,6 +33,14 @@ Rule = Callable[[Pair], None]
 MAX_DEPTH = 256
 #: A pair compared again this often without its changes settling is taken as it stands.
 MAX_ROUNDS = 8
+#: Subschema comparisons one diff may make. Shared definitions are compared once and
+#: unchanged subschemas are skipped, so real schemas stay far below it (Confluent's suite
+#: needs 5 at most, a 10,000-property pair under 200); past it the pair is refused.
+MAX_COMPARISONS = 20_000
+#: Wall-clock seconds one diff may take, whatever the shape of the work: the last resort
+#: that keeps a comparison quadratic in branch counts from holding a push or a request.
+MAX_SECONDS = 5.0
+_CLOCK_EVERY = 64  # units of work between looks at the clock
 # The comparison recurses a few frames per schema level; the interpreter's stack must hold
 # MAX_DEPTH of them. Set once, for the process: changing it per call is not thread-safe.
 _RECURSION_LIMIT = 20_000
@@ -84,14 +93,22 @@ KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL | combinato
 
 
 def _unknown(pair: Pair) -> None:
-    """A keyword this engine does not know: conservatively breaking unless unchanged."""
+    """A keyword this engine does not model, or models in another shape: unproven unless unchanged."""
     for key in _ordered_union(pair.old, pair.new):
-        if key in KNOWN:
-            continue
         old, new = pair.old.get(key), pair.new.get(key)
+        if key in KNOWN and not proven.misshapen(pair, key, old, new):
+            continue
         if key in pair.old and key in pair.new and _same(old, new):
             continue
-        pair.emit(ChangeKind.KEYWORD_CHANGED, pair.at(key), old, new, f"{pair.subject} keyword {key} changed")
+        what = "is not modelled" if key not in KNOWN else "holds a value of a shape that is not modelled"
+        pair.emit(
+            ChangeKind.UNPROVEN,
+            pair.at(key),
+            old,
+            new,
+            f"{proven.PREFIX}{pair.subject} keyword {key} changed, and it {what}",
+            (False, False),
+        )
 
 
 Key = tuple[str, str]
@@ -100,9 +117,10 @@ Key = tuple[str, str]
 class Engine:
     """Compares two schema documents; holds the memo for their (old, new) pointer pairs."""
 
-    def __init__(self, old: Any, new: Any, *, policy: Policy) -> None:
+    def __init__(self, old: Any, new: Any, *, policy: Policy, new_doc: Document | None = None) -> None:
         self.old_doc = Document(old)
-        self.new_doc = Document(new)
+        # A transitive check compares one proposal with every version: index it once.
+        self.new_doc = new_doc if new_doc is not None and new_doc.root is new else Document(new)
         self.policy = policy
         self._memo: dict[Key, list[Change]] = {}
         # Pairs being compared, outermost first: key and the changes assumed for it so far.
@@ -115,17 +133,38 @@ class Engine:
         self._tentative: dict[Key, tuple[list[Change], int, int]] = {}
         self._round: list[int] = []
         self._rounds = 0
+        self._comparisons = 0
+        self._work = 0
+        self._differ: bool | None = None
+        self._deadline = time.perf_counter() + MAX_SECONDS
+
+    @property
+    def documents_differ(self) -> bool:
+        """Whether the two documents differ anywhere (asked only where dynamic scope matters)."""
+        if self._differ is None:
+            self._differ = canonical(self.old_doc.root) != canonical(self.new_doc.root)
+        return self._differ
+
+    def charge(self, units: int = 1) -> None:
+        """Count ``units`` of work (a pattern matched, a branch pair weighed …); refuse past the bounds.
+
+        Nothing in a diff may cost work proportional to a number written in a schema, but
+        the number of branches, patterns and properties multiply; this keeps the product
+        bounded and turns it into a ``schema.limit`` refusal instead of a held push.
+        """
+        self._work += units
+        if self._work >= _CLOCK_EVERY:
+            self._work = 0
+            if time.perf_counter() > self._deadline:
+                raise LimitExceeded(
+                    f"comparing the schemas took longer than {MAX_SECONDS:g} s",
+                    rule="schema.time",
+                    hint="compare fewer or smaller anyOf/oneOf branches or patternProperties at once, "
+                    "or name shared parts in $defs",
+                )
 
     def run(self) -> list[Change]:
-        found = self.compare(self.old_doc.root, "", self.new_doc.root, "", "")
-        seen: set[tuple[str, str, str]] = set()
-        unique = []
-        for change in found:
-            key = (change.kind.value, change.path, change.message)
-            if key not in seen:
-                seen.add(key)
-                unique.append(change)
-        return unique
+        return _unique(self.compare(self.old_doc.root, "", self.new_doc.root, "", ""))
 
     def resolve_old(self, schema: Any, pointer: str | None) -> Resolved:
         if isinstance(schema, Resolved):
@@ -221,6 +260,16 @@ class Engine:
         return plainly_same(old, new)
 
     def _compare(self, r_old: Resolved, r_new: Resolved, path: str) -> list[Change]:
+        self._comparisons += 1
+        if self._comparisons > MAX_COMPARISONS:
+            raise LimitExceeded(
+                f"comparing the schemas needs more than {MAX_COMPARISONS:,} subschema comparisons "
+                f"(at {path or 'the root'})",
+                rule="schema.comparisons",
+                hint="compare fewer anyOf/oneOf branches at once, or name shared parts in $defs "
+                "and refer to them with $ref",
+            )
+        self.charge(_CLOCK_EVERY // 4)
         old, new = r_old.schema, r_new.schema
         pair = Pair(self, {}, {}, r_old.pointer, r_new.pointer, path)
         pair.old_origins, pair.new_origins = r_old.origins, r_new.origins
@@ -250,6 +299,8 @@ class Engine:
             base, pair.out = pair.out, []
             combinators.compare_compositions(pair)
             pair.out = [*combinators.lift(pair, base), *pair.out]
+        pair.out += proven.unproven(pair)
+        pair.out = _unique(pair.out)
         if pair.out and not present.isdisjoint(_MAYBE_EMPTY):
             return _vacuous(pair)
         return pair.out
@@ -270,6 +321,11 @@ def diff(old: Any, new: Any, *, policy: Policy = Policy.LENIENT) -> list[Change]
     return Engine(old, new, policy=Policy.parse(policy)).run()
 
 
+def diff_against(old: Any, new: Document, *, policy: Policy = Policy.LENIENT) -> list[Change]:
+    """:func:`diff` with the new schema already indexed (see :class:`Engine`)."""
+    return Engine(old, new.root, policy=Policy.parse(policy), new_doc=new).run()
+
+
 # Keywords that can make a schema accept nothing without being ``false``.
 _MAYBE_EMPTY = frozenset({"allOf", "oneOf", "type", "enum", "const"})
 
@@ -282,10 +338,26 @@ def _vacuous(pair: Pair) -> list[Change]:
     """
     engine = pair.engine
     assert pair.r_old is not None and pair.r_new is not None
+    if _inhabited(pair.old) and _inhabited(pair.new):
+        return pair.out
     old_empty, new_empty = engine._empty(pair.r_old, True), engine._empty(pair.r_new, False)
     if not (old_empty or new_empty):
         return pair.out
     return [replace(c, backward=c.backward or old_empty, forward=c.forward or new_empty) for c in pair.out]
+
+
+_ONLY_TYPE = _MAYBE_EMPTY - {"type"}
+
+
+def _inhabited(schema: dict) -> bool:
+    """A schema whose only keyword that could empty it is one ``type`` name accepts something.
+
+    (Every other keyword beside it narrows within that type and never to nothing on its
+    own, except bounds that cross, which the empty test does not read either.)
+    """
+    return (
+        _ONLY_TYPE.isdisjoint(schema) and isinstance(schema.get("type"), str) and schema["type"] in ALL_TYPES
+    )
 
 
 def _too_deep(path: str) -> LimitExceeded:
@@ -316,6 +388,26 @@ def _annotation(resolved: Resolved, key: str) -> tuple[bool, Any]:
     if isinstance(resolved.schema, dict) and key in resolved.schema:
         return True, resolved.schema[key]
     return False, None
+
+
+def _unique(changes: list[Change]) -> list[Change]:
+    """``changes`` without repeats, in order.
+
+    A definition used from two places reports its changes at its own pointer, so both uses
+    bring the same findings; keeping one of each at every level keeps 40 levels of
+    definitions that each use the next twice (a "billion laughs" of references) linear
+    instead of 2**40.
+    """
+    if len(changes) < 2:
+        return changes
+    seen: set[tuple[str, str, str, bool, bool]] = set()
+    kept = []
+    for change in changes:
+        key = (change.kind.value, change.path, change.message, change.backward, change.forward)
+        if key not in seen:
+            seen.add(key)
+            kept.append(change)
+    return kept
 
 
 def _real(pointer: str | None) -> bool:

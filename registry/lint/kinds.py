@@ -137,6 +137,9 @@ class ChangeKind(StrEnum):
     # references and everything else
     REF_CHANGED = "ref_changed"
     KEYWORD_CHANGED = "keyword_changed"
+    # A change the engine could not prove compatible (registry/lint/proven.py says which
+    # shapes those are): breaking in every direction it could not prove.
+    UNPROVEN = "unproven"
 
     @property
     def rule(self) -> Rule:
@@ -229,6 +232,7 @@ RULES: dict[ChangeKind, Rule] = {
     K.CONDITION_CHANGED: _CHANGE,
     K.REF_CHANGED: _CHANGE,
     K.KEYWORD_CHANGED: _CHANGE,
+    K.UNPROVEN: _DEPENDS,
 }
 del K
 

@@ -34,6 +34,7 @@ def _fallback(pair: Pair, side: Literal["old", "new"], name: str) -> tuple[Locat
     schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
     patterns = schema.get("patternProperties")
     if isinstance(patterns, dict):
+        pair.engine.charge(len(patterns))
         # Patterns are not anchored (2020-12 core 6.4); a hostile one is refused, not run unbounded.
         hits = [p for p in patterns if search(p, name)]
         if len(hits) == 1:
@@ -127,6 +128,13 @@ def compare_content_model(pair: Pair) -> None:
             )
         else:
             pair.out.extend(pair.compare(pair.old_at(keyword), pair.new_at(keyword), where))
+    if ("additionalProperties" in pair.old) != ("additionalProperties" in pair.new) and (
+        "unevaluatedProperties" in pair.old or "unevaluatedProperties" in pair.new
+    ):
+        # The names no property or pattern takes went from one keyword to the other
+        # (additionalProperties evaluates them all, leaving unevaluatedProperties nothing):
+        # compare what each side applies to them.
+        pair.out.extend(pair.compare(_rest(pair, "old"), _rest(pair, "new"), pair.at("additionalProperties")))
     old_pp, new_pp = pair.old.get("patternProperties"), pair.new.get("patternProperties")
     old_pp = old_pp if isinstance(old_pp, dict) else {}
     new_pp = new_pp if isinstance(new_pp, dict) else {}
@@ -143,13 +151,20 @@ def compare_content_model(pair: Pair) -> None:
             continue
         added = pattern in new_pp
         side, at = (pair.old, pair.old_at) if added else (pair.new, pair.new_at)
-        rest: Located = at("additionalProperties") if "additionalProperties" in side else ABSENT
+        # What takes the names the pattern (no longer) matches: additionalProperties, else
+        # unevaluatedProperties, as for a property (see _fallback).
+        rest: Located = ABSENT
+        for keyword in ("additionalProperties", "unevaluatedProperties"):
+            if keyword in side:
+                rest = at(keyword)
+                break
         if rest is ABSENT and lenient:
             compat = (True, True)
         elif added:
             compat = collapse(pair.compare(rest, pair.new_at("patternProperties", pattern), where))
         else:
             compat = collapse(pair.compare(pair.old_at("patternProperties", pattern), rest, where))
+        compat = _over_declared(pair, pattern, added, compat, where)
         kind = ChangeKind.PATTERN_PROPERTY_ADDED if added else ChangeKind.PATTERN_PROPERTY_REMOVED
         verb = "added" if added else "removed"
         pair.emit(
@@ -160,6 +175,50 @@ def compare_content_model(pair: Pair) -> None:
             f"{pair.subject} pattern property {pattern!r} {verb}",
             compat,
         )
+
+
+def _over_declared(
+    pair: Pair, pattern: str, added: bool, compat: tuple[bool, bool], where: str
+) -> tuple[bool, bool]:
+    """A pattern applies to declared properties too (2020-12 core 10.3.2.2): weigh those as well.
+
+    An added pattern constrains each declared property of the old side it matches
+    (BACKWARD needs the old property's schema inside the pattern's); a removed one stops
+    constraining the new side's (FORWARD needs the new property's schema inside it).
+    """
+    backward, forward = compat
+    side = _props(pair.old if added else pair.new)
+    for name in side:
+        pair.engine.charge()
+        if not search(pattern, name):
+            continue
+        if added:
+            backward = (
+                backward
+                and collapse(
+                    pair.compare(
+                        pair.old_at("properties", name), pair.new_at("patternProperties", pattern), where
+                    )
+                )[0]
+            )
+        else:
+            forward = (
+                forward
+                and collapse(
+                    pair.compare(
+                        pair.old_at("patternProperties", pattern), pair.new_at("properties", name), where
+                    )
+                )[1]
+            )
+    return backward, forward
+
+
+def _rest(pair: Pair, side: Literal["old", "new"]) -> Located:
+    schema, at = (pair.old, pair.old_at) if side == "old" else (pair.new, pair.new_at)
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        if keyword in schema:
+            return at(keyword)
+    return ABSENT
 
 
 def _extra(keyword: str) -> str:
@@ -173,12 +232,14 @@ def _names(value: Any) -> list[str]:
 def compare_required(pair: Pair) -> None:
     """``required`` (2020-12 validation 6.5.3): each name added narrows, each removed widens."""
     old, new = _names(pair.old.get("required")), _names(pair.new.get("required"))
+    # Sets, not lists: a list of 20,000 names must not cost 20,000² comparisons.
+    old_set, new_set = set(old), set(new)
     where = pair.at("required")
     for name in new:
-        if name not in old:
+        if name not in old_set:
             pair.emit(ChangeKind.REQUIRED_ADDED, where, None, name, f"{pair.member(name)} added to required")
     for name in old:
-        if name not in new:
+        if name not in new_set:
             pair.emit(
                 ChangeKind.REQUIRED_REMOVED, where, name, None, f"{pair.member(name)} removed from required"
             )
@@ -198,8 +259,10 @@ def _dependencies(schema: dict) -> tuple[dict[str, list[str]], dict[str, tuple[s
             continue
         for trigger, dep in value.items():
             if isinstance(dep, list):
-                required.setdefault(trigger, [])
-                required[trigger] += [n for n in _names(dep) if n not in required[trigger]]
+                # dict keys keep the order and make each lookup constant-time
+                merged = dict.fromkeys(required.get(trigger, []))
+                merged.update(dict.fromkeys(_names(dep)))
+                required[trigger] = list(merged)
             elif keyword != "dependentRequired":
                 schemas[trigger] = (keyword, trigger)
     return required, schemas
@@ -212,8 +275,9 @@ def compare_dependencies(pair: Pair) -> None:
     for trigger in [*old_req, *(t for t in new_req if t not in old_req)]:
         before, after = old_req.get(trigger, []), new_req.get(trigger, [])
         where = pair.at(keyword, trigger)
-        added = [n for n in after if n not in before]
-        removed = [n for n in before if n not in after]
+        before_set, after_set = set(before), set(after)
+        added = [n for n in after if n not in before_set]
+        removed = [n for n in before if n not in after_set]
         if added:
             pair.emit(
                 ChangeKind.DEPENDENT_REQUIRED_ADDED,

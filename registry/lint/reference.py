@@ -1,4 +1,4 @@
-"""The table of change kinds in ``docs/compatibility.md``, generated from :mod:`registry.lint.kinds`.
+"""The tables of ``docs/compatibility.md``, generated from the change kinds and the proven shapes.
 
     .venv/bin/python -m registry.lint.reference > table.md
 
@@ -8,6 +8,7 @@ A test keeps the page and this table the same, so the page lists every kind ther
 from __future__ import annotations
 
 from registry.lint.kinds import RULES, ChangeKind, Nature
+from registry.lint.proven import INTERACTIONS, MODELLED
 
 K = ChangeKind
 # Kinds that the ``lenient`` policy reads as compatible both ways (an open content model).
@@ -42,6 +43,7 @@ DEPENDS_ON: dict[ChangeKind, str] = {
     K.NOT_REMOVED: "compatible BACKWARD; FORWARD only for `not: false`",
     K.CONDITION_ADDED: "`then`/`else` against `true`",
     K.CONDITION_REMOVED: "`then`/`else` against `true`",
+    K.UNPROVEN: "breaks each direction the engine could not prove (see Proven and unproven shapes)",
 }
 
 
@@ -64,5 +66,16 @@ def kinds_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def proven_table() -> str:
+    """Markdown tables: each modelled keyword and how it is proven; the shapes reported as unproven."""
+    lines = ["| keyword | modelled as |", "| --- | --- |"]
+    lines += [f"| `{keyword}` | {how} |" for keyword, (_, how) in MODELLED.items()]
+    lines += ["", "| shape | reported as |", "| --- | --- |"]
+    lines += [f"| {shape} | {verdict} |" for shape, verdict in INTERACTIONS]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     print(kinds_table(), end="")
+    print()
+    print(proven_table(), end="")

@@ -100,6 +100,9 @@ class Document:
 
     def __init__(self, root: Any) -> None:
         self.root = root
+        # Drafts 3 to 7 ignore every keyword beside ``$ref`` (draft 7 core 8.3); 2019-09 on
+        # apply them too. Read from the document's own ``$schema``.
+        self.ref_ignores_siblings = legacy_dialect(root)
         self._anchors: dict[str, str] = {}
         self._ids: dict[str, str] = {}
         self._path: list[str] = []
@@ -143,7 +146,10 @@ class Document:
         if isinstance(anchor, str):
             self._anchors.setdefault(anchor, self._pointer())
         ident = node.get("$id")
-        if isinstance(ident, str) and self._path:
+        if isinstance(ident, str) and len(ident) > 1 and ident.startswith("#") and "/" not in ident:
+            # A plain-name fragment ``$id`` is draft 6-7's spelling of ``$anchor`` (draft 7 core 8.2.3).
+            self._anchors.setdefault(unquote(ident[1:]), self._pointer())
+        elif isinstance(ident, str) and self._path:
             self._ids.setdefault(ident.rstrip("#"), self._pointer())
         return isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node
 
@@ -201,6 +207,8 @@ class Document:
                 if key in ANNOTATIONS:
                     notes.setdefault(key, value)
             siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in _HARMLESS}
+            if self.ref_ignores_siblings:
+                siblings = {}
             if not siblings:
                 schema, pointer = body, target
                 continue
@@ -226,6 +234,15 @@ class Resolved:
     pointer: str | None  # where the schema lives (the outermost holder when merged)
     origins: dict[str, str | None] | None  # for a merged schema: keyword → pointer of its owner
     notes: dict[str, Any]  # annotations written beside the references followed
+
+
+_LEGACY = ("draft-03", "draft-04", "draft-06", "draft-07")
+
+
+def legacy_dialect(root: Any) -> bool:
+    """Whether ``root`` declares draft 7 or older in ``$schema``."""
+    declared = root.get("$schema") if isinstance(root, dict) else None
+    return isinstance(declared, str) and any(name in declared for name in _LEGACY)
 
 
 def _tokens(pointer: str) -> Iterator[str]:

@@ -8,7 +8,9 @@ with a value of every type. They are guesses; the search validates every one.
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from typing import Any
 
 from registry.lint.bounds import number
@@ -31,13 +33,21 @@ _FORMATS = {
 _META = re.compile(r"\\.|[\^$()\[\]{}*+?|.]|\d+(?=[,}])")
 _PER_TYPE = 6  # values kept per type and per property
 _DEPTH = 6  # how deep minimal instances are filled in
+#: Longest string or array built from a schema's own bounds: a ``minLength`` of 10**9 must
+#: not become a string of 10**9 characters. Past it, the bound is simply not sampled.
+MAX_SIZE = 1_024
+#: Subschemas visited per document while building candidates: 20 properties each holding
+#: 20 more, six levels deep, would otherwise be 20**6 visits.
+MAX_VISITS = 5_000
 
 
 class Samples:
     """Candidate values for the subschemas of one document."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, *, deadline: float = math.inf) -> None:
         self.doc = doc
+        self._visits = MAX_VISITS
+        self._deadline = deadline  # a time.perf_counter() value: past it, no more candidates
 
     def resolve(self, schema: Any) -> Any:
         resolved = self.doc.resolve(schema, "#")
@@ -45,6 +55,9 @@ class Samples:
 
     def values(self, schema: Any, depth: int = 0) -> list[Any]:
         """Values ``schema`` likely accepts, the most telling first (not validated here)."""
+        if self._visits <= 0 or time.perf_counter() > self._deadline:
+            return []
+        self._visits -= 1
         schema = self.resolve(schema)
         if not isinstance(schema, dict):
             return []
@@ -90,13 +103,14 @@ class Samples:
         prefix = prefix if isinstance(prefix, list) else []
         rest = schema.get("items") if isinstance(schema.get("items"), dict | bool) else True
         head = [self.minimal(p, depth + 1) for p in prefix]
-        low = number(schema.get("minItems")) or 0
+        low = _size(schema.get("minItems"))
+        high = _size(schema.get("maxItems"))
         items = self.values(rest, depth + 1)[:_PER_TYPE] if rest is not False else []
         filler = items[0] if items else None
-        found = [head + [filler] * max(0, int(low) - len(head))]
+        found = [head + [filler] * max(0, (low or 0) - len(head))]
         found += [[*head, item] for item in items]
-        if isinstance(number(schema.get("maxItems")), int):
-            found.append(head + [filler] * max(0, int(schema["maxItems"]) - len(head)))
+        if high is not None:
+            found.append(head + [filler] * max(0, high - len(head)))
         if items:
             found.append([*head, filler, filler])
         return found
@@ -108,7 +122,7 @@ class Samples:
             if isinstance(schema.get("required"), list)
             else []
         )
-        base = {name: self.minimal(props.get(name, True), depth + 1) for name in required}
+        base = {name: self.minimal(props.get(name, True), depth + 1) for name in required[:MAX_SIZE]}
         found = [base]
         for name, sub in list(props.items())[:20]:
             for value in self.values(sub, depth + 1)[:_PER_TYPE]:
@@ -136,16 +150,25 @@ def _numbers(schema: dict, *, integer: bool) -> list[Any]:
     return found[: _PER_TYPE * 2]
 
 
+def _size(value: Any) -> int | None:
+    """A length or count bound as an int, or None when absent or past :data:`MAX_SIZE`."""
+    value = number(value)
+    if value is None or not 0 <= value <= MAX_SIZE:
+        return None
+    return int(value)
+
+
 def _strings(schema: dict) -> list[Any]:
-    low = number(schema.get("minLength")) or 0
-    high = number(schema.get("maxLength"))
+    low = _size(schema.get("minLength"))
+    high = _size(schema.get("maxLength"))
     found: list[Any] = []
     fmt = schema.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         found.append(_FORMATS[fmt])
-    found += ["a" * int(low), "x" * max(int(low), 1)]
-    if high is not None and high < 10_000:
-        found += ["a" * int(high), "a" * max(int(high) - 1, 0)]
+    if low is not None:
+        found += ["a" * low, "x" * max(low, 1)]
+    if high is not None:
+        found += ["a" * high, "a" * max(high - 1, 0)]
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
         # The pattern's literal characters often spell a matching string ("^ab+$" → "ab").

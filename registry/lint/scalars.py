@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -126,9 +127,27 @@ def _effective(
     return best
 
 
+def _on_integers(bound: bounds.Bound | None, *, lower: bool) -> bounds.Bound | None:
+    """The inclusive integer bound admitting the same integers: ``exclusiveMinimum: 0`` is ``minimum: 1``."""
+    if bound is None or not math.isfinite(bound[0]):
+        return bound
+    value, exclusive = Fraction(bound[0]), bound[1]
+    if lower:
+        edge = math.floor(value) + 1 if exclusive else math.ceil(value)
+    else:
+        edge = math.ceil(value) - 1 if exclusive else math.floor(value)
+    return (edge, False)
+
+
 def compare_numbers(pair: Pair) -> None:
+    # Where both sides admit integers only, bounds are compared by the integers they admit.
+    integers = types(pair.old) == types(pair.new) == frozenset({"integer"})
     for side, family, name in ((_lower, "MINIMUM", "minimum"), (_upper, "MAXIMUM", "maximum")):
         (old, old_kw), (new, new_kw) = side(pair.old), side(pair.new)
+        if integers:
+            lower = side is _lower
+            if _on_integers(old, lower=lower) == _on_integers(new, lower=lower):
+                continue
         bounds.compare_bound(
             pair,
             name=name,
@@ -167,8 +186,14 @@ def compare_strings(pair: Pair) -> None:
         ("format", (ChangeKind.FORMAT_ADDED, ChangeKind.FORMAT_REMOVED, ChangeKind.FORMAT_CHANGED)),
     ):
         old, new = pair.old.get(keyword), pair.new.get(keyword)
+        if keyword == "pattern":
+            # A pattern that matches every string constrains nothing: it is as if absent.
+            old, new = (None if p in _EVERY_STRING else p for p in (old, new))
         if old != new:
             _moved(pair, keyword, kinds, old, new)
+
+
+_EVERY_STRING = frozenset({"", ".*", "^.*", ".*$", "[\\s\\S]*", "^[\\s\\S]*$"})  # "^.*$" misses "a\\nb"
 
 
 def _moved(pair: Pair, keyword: str, kinds: Kinds, old: Any, new: Any) -> None:

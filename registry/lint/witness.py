@@ -119,7 +119,12 @@ def _steps(path: str) -> list[str | int] | None:
         if token == "properties" and following is not None:
             steps.append(following)
             i += 2
-        elif token in ("prefixItems", "items") and following is not None and following.isdigit():
+        elif (
+            token in ("prefixItems", "items")
+            and following is not None
+            and following.isdigit()
+            and len(following) < 6
+        ):
             steps.append(int(following))
             i += 2
         elif token == "patternProperties" and following is not None:
@@ -228,7 +233,10 @@ def search(
     deadline = time.perf_counter() + budget
     try:
         yes, no = Judge(accepting), Judge(rejecting)
-        samples = [Samples(Document(accepting)), Samples(Document(rejecting))]
+        samples = [
+            Samples(Document(accepting), deadline=deadline),
+            Samples(Document(rejecting), deadline=deadline),
+        ]
     except (LimitExceeded, exceptions.SchemaError):
         return Witness(direction, False)
     base = samples[0].minimal(accepting)

@@ -99,9 +99,48 @@ def _validate(schema: Any) -> list[Problem]:
     meta = metaschema(cls, format_checker=_format_checker(cls))
     errors = sorted(meta.iter_errors(schema), key=sort_key)
     problems = schema_problems(errors, code=Code.SCHEMA_METASCHEMA)
+    if cls is Draft202012Validator and (tuples := _tuple_items(schema)):
+        problems = [*tuples, *(p for p in problems if p.path not in {t.path for t in tuples})]
     if not problems:
         problems += _unresolved_refs(schema, cls)
     return problems
+
+
+_DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+
+def _tuple_items(schema: Any) -> list[Problem]:
+    """One problem per ``items`` array: draft 7's tuple, which 2020-12 spells ``prefixItems``.
+
+    Under 2020-12 (also the dialect of a schema without ``$schema``) the metaschema only
+    says the array "is not of type object"; this says which ``$schema`` to add instead.
+    """
+    found: list[Problem] = []
+    stack: list[tuple[Any, list[str | int]]] = [(schema, [])]
+    while stack and len(found) < 20:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack += [(v, [*path, i]) for i, v in enumerate(node) if isinstance(v, dict | list)]
+            continue
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("items"), list):
+            found.append(
+                Problem(
+                    Code.SCHEMA_METASCHEMA,
+                    "items holds an array, draft 7's tuple; this schema is read as draft 2020-12 "
+                    f'(no $schema says otherwise): add "$schema": "{_DRAFT7}" at the top, '
+                    "or write the tuple as prefixItems",
+                    jsonpath([*path, "items"]),
+                    keyword="items",
+                )
+            )
+        stack += [
+            (v, [*path, k])
+            for k, v in node.items()
+            if isinstance(v, dict | list) and k not in ("enum", "const", "default", "examples")
+        ]
+    return found
 
 
 @functools.cache

@@ -38,8 +38,6 @@ KEY_DIR = "/run/secrets/registry"
 # The replica options and settings come with `registry serve --mirror` (issue 19, item 2).
 # Until that option exists these may be missing from the code; once it exists, every one
 # must be there like any other name.
-REPLICA_FLAGS = ("--mirror", "--data-dir", "--fetch-interval")
-REPLICA_ENV = ("REGISTRY_REFRESH_SECRET", "REGISTRY_REPLICAS")
 
 
 def k8s_docs() -> list[dict[str, Any]]:
@@ -53,10 +51,6 @@ def compose() -> dict[str, Any]:
 def serve_parser() -> argparse.ArgumentParser:
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sub.choices["serve"]
-
-
-def replicas_landed() -> bool:
-    return "--mirror" in serve_parser()._option_string_actions
 
 
 def containers(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -94,18 +88,6 @@ def parse(argv: list[str]) -> argparse.Namespace:
         except SystemExit:
             pass
     raise AssertionError(f"registry {shlex.join(argv)}: {err.getvalue().strip()}")
-
-
-def without_replica_flags(argv: list[str]) -> list[str]:
-    out, skip = [], False
-    for word in argv:
-        if skip:
-            skip = False
-        elif word in REPLICA_FLAGS:
-            skip = True
-        else:
-            out.append(word)
-    return out
 
 
 # -- Kubernetes' schemas ---------------------------------------------------------------------
@@ -180,8 +162,6 @@ def test_the_dockerfile_builds_a_slim_non_root_image_serving_the_store() -> None
 def test_every_registry_command_parses_with_the_real_command_line(where_argv: tuple[str, list[str]]) -> None:
     _where, argv = where_argv
     argv = argv[1:]
-    if not replicas_landed():
-        argv = without_replica_flags(argv)
     args = parse(argv)
     if args.command == "serve":
         assert args.host == "0.0.0.0" and args.port == PORT  # listens where the probes look
@@ -215,8 +195,6 @@ def manifest_env() -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("name", sorted(manifest_env()))
 def test_every_environment_name_is_one_the_code_reads(name: str) -> None:
-    if name in REPLICA_ENV and not replicas_landed():
-        pytest.skip("set for `registry serve --mirror`, which this build does not have yet")
     assert f'"{name}"' in SOURCE, (
         f"{name} (set in {sorted(manifest_env()[name])}) is read nowhere in registry/"
     )

@@ -79,3 +79,22 @@ def test_a_breaking_push_shows_a_witness(example_store: Store, clone: Path) -> N
     assert out.returncode != 0
     assert "needs version 2.0.0" in out.stderr
     assert "for example" in out.stderr and "was valid and is now rejected" in out.stderr
+
+
+@pytest.mark.parametrize("case", ["minLength", "minItems", "required", "ref-laughs"])
+def test_hostile_numbers_lists_and_shared_refs_are_judged_in_bounded_time(
+    example_store: Store, clone: Path, case: str
+) -> None:
+    from lint.hostile import PAIRS
+
+    old, new = PAIRS[case]
+    put(clone, "1.0.0", old)
+    first, took = push(clone)
+    assert first.returncode == 0, first.stderr
+    assert took < 20, f"the first push took {took:.1f}s"
+    put(clone, "1.1.0", new)
+    out, took = push(clone)
+    assert took < 20, f"the push took {took:.1f}s"
+    assert out.returncode != 0
+    assert "needs version 2.0.0" in out.stderr, out.stderr
+    assert "the gate failed" not in out.stderr and "MemoryError" not in out.stderr

@@ -572,14 +572,22 @@ CASES: dict[str, Case] = {
         False,
         False,
     ),
-    "unknown_keyword_changed": Case({"x-kind": 1}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
-    "unknown_keyword_added": Case({}, {"x-kind": 2}, K.KEYWORD_CHANGED, "/x-kind", False, False),
+    "unknown_keyword_changed": Case({"x-kind": 1}, {"x-kind": 2}, K.UNPROVEN, "/x-kind", False, False),
+    "unknown_keyword_added": Case({}, {"x-kind": 2}, K.UNPROVEN, "/x-kind", False, False),
+    "not_a_schema": Case(
+        {"properties": {"a": 5}}, {"properties": {"a": 6}}, K.KEYWORD_CHANGED, "/properties/a", False, False
+    ),
 }
 
 _ADDRESS = obj({"street": STR, "zip": {**STR, "pattern": "^[0-9]{5}$"}}, required=["street"])
 
 # Pairs that say the same thing in other words: the engine must report nothing.
 SAME: dict[str, tuple[Any, Any]] = {
+    "integer_exclusive_bound_as_inclusive": (
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": 9.5},
+        {"type": "integer", "minimum": 1, "exclusiveMaximum": 10},
+    ),
+    "pattern_matching_every_string_dropped": ({"type": "string", "pattern": ".*"}, {"type": "string"}),
     "defs_refactor": (
         obj({"home": _ADDRESS, "work": _ADDRESS}),
         {
