@@ -99,7 +99,9 @@ class Grower:
                     changes.update(contract_files(i, revision))
                 return changes
 
-            result = publish(self.store, build, message=f"revision {revision}", writer=self.writer)
+            result = publish(
+                self.store, build, message=f"revision {revision}", writer=self.writer, door="cli"
+            )
             self.versions += len(result.versions)
         return time.perf_counter() - started
 
@@ -121,7 +123,11 @@ def timed(fn: Callable[[], object]) -> float:
 def publish_ms(store: Store, writer: Writer, name: str, count: int) -> list[float]:
     """``count`` publishes of a contract's next versions, in milliseconds each."""
     return [
-        timed(lambda n=n: publish_contract(store, ContractInput(name, f"1.0.{n}", schema(n)), writer=writer))
+        timed(
+            lambda n=n: publish_contract(
+                store, ContractInput(name, f"1.0.{n}", schema(n)), writer=writer, door="cli"
+            )
+        )
         for n in range(count)
     ]
 
@@ -243,7 +249,9 @@ def measure(store: Store, writer: Writer, size: int, args: argparse.Namespace, t
     env = hermetic_env(tmp / "home")
     row: dict[str, float] = {"versions": size}
     # One loose tag, then a pack: what packing after every landing would cost each landing.
-    publish_contract(store, ContractInput(f"scale-pack-{size}", "1.0.0", schema(0)), writer=writer)
+    publish_contract(
+        store, ContractInput(f"scale-pack-{size}", "1.0.0", schema(0)), writer=writer, door="cli"
+    )
     row["pack"] = timed(lambda: pack_refs(store.path))
     cold = Store.open(store.path)
     row["cold index"] = timed(lambda: build_index(cold))

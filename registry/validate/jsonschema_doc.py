@@ -99,7 +99,7 @@ def _validate(schema: Any) -> list[Problem]:
     meta = metaschema(cls, format_checker=_format_checker(cls))
     errors = sorted(meta.iter_errors(schema), key=sort_key)
     problems = schema_problems(errors, code=Code.SCHEMA_METASCHEMA)
-    if cls is Draft202012Validator and (tuples := _tuple_items(schema)):
+    if cls.uri == DEFAULT_DIALECT and (tuples := _tuple_items(schema)):
         problems = [*tuples, *(p for p in problems if p.path not in {t.path for t in tuples})]
     if not problems:
         problems += _unresolved_refs(schema, cls)

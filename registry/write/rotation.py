@@ -68,6 +68,7 @@ def rotate_key(
         message="rotate the registry key",
         writer=Writer(old, identity),
         trailers={"Old-Key": old.public.fingerprint(), "New-Key": new.public.fingerprint()},
+        door="cli",
     )
     store.set_config(SIGNING_KEY_CONFIG, str(new_path.resolve()))
     return Rotation(result.commit, old.public, new.public)

@@ -89,7 +89,9 @@ def test_the_doors_compatibility_follows_references_as_the_gate_does(
     register(client, "customer", CUSTOMER, references=REFS)
     narrower = json.loads(json.dumps(ADDRESS))
     narrower["$defs"]["street"]["maxLength"] = 10
-    publish_contract(example_store, ContractInput("address", "2.0.0", json.dumps(narrower)), writer=writer)
+    publish_contract(
+        example_store, ContractInput("address", "2.0.0", json.dumps(narrower)), writer=writer, door="cli"
+    )
     client.app.state.config.index.refresh()  # type: ignore[attr-defined]
     noted = {**CUSTOMER, "properties": {**CUSTOMER["properties"], "note": {"type": "string"}}}  # type: ignore[dict-item]
     latest = [{"name": "address.json", "subject": "address", "version": 2}]

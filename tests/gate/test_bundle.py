@@ -51,7 +51,9 @@ def test_references_form_a_graph_with_cycles() -> None:
 
 def test_the_gate_compares_what_a_reference_means_on_each_side(example_store: Store, writer: Writer) -> None:
     def publish(name: str, version: str, schema: object) -> None:
-        publish_contract(example_store, ContractInput(name, version, json.dumps(schema)), writer=writer)
+        publish_contract(
+            example_store, ContractInput(name, version, json.dumps(schema)), writer=writer, door="cli"
+        )
 
     publish("address", "1.0.0", ADDRESS)
     publish("customer", "1.0.0", customer())

@@ -45,10 +45,10 @@ def test_clones_still_see_every_version_tag(example_store: Store, tmp_path: Path
 
 def test_loose_tags_are_packed_once_past_the_threshold(empty_store: Store, writer: Writer) -> None:
     for i in range(3):
-        publish_contract(empty_store, ContractInput(f"c{i}", "1.0.0", SCHEMA), writer=writer)
+        publish_contract(empty_store, ContractInput(f"c{i}", "1.0.0", SCHEMA), writer=writer, door="cli")
     assert loose_tags(empty_store.path) == 3
     assert not keep_packed(empty_store.path, threshold=4)
-    publish_contract(empty_store, ContractInput("c3", "1.0.0", SCHEMA), writer=writer)
+    publish_contract(empty_store, ContractInput("c3", "1.0.0", SCHEMA), writer=writer, door="cli")
     # Landings pack at the default threshold; here a threshold of 4 is now reached.
     assert keep_packed(empty_store.path, threshold=4)
     assert loose_tags(empty_store.path) == 0

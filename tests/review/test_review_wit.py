@@ -56,10 +56,13 @@ API = (
 def test_changelog_lists_wit_changes(empty_store: Store, writer: Writer) -> None:
     schema = json.dumps({"type": "object"})
     first = ContractInput("order.placed", "1.0.0", schema, wit=("orders.wit", API))
-    publish_contract(empty_store, first, writer=writer)
+    publish_contract(empty_store, first, writer=writer, door="cli")
     fewer = API.replace("  cancel: func(id: string);\n", "")
     publish_contract(
-        empty_store, ContractInput("order.placed", "1.1.0", schema, wit=("orders.wit", fewer)), writer=writer
+        empty_store,
+        ContractInput("order.placed", "1.1.0", schema, wit=("orders.wit", fewer)),
+        writer=writer,
+        door="cli",
     )
     out = registry_cli("changelog", str(empty_store.path), "order.placed")
     assert out.returncode == 0, out.stderr

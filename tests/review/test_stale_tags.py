@@ -30,7 +30,7 @@ def stale(tmp_path: Path, example_store: Store, writer: Writer) -> Path:
     schema = json.loads(text)
     schema["properties"]["note"] = {"type": "string"}
     publish_contract(
-        example_store, ContractInput("ritual.started", "1.1.0", json.dumps(schema)), writer=writer
+        example_store, ContractInput("ritual.started", "1.1.0", json.dumps(schema)), writer=writer, door="cli"
     )
     git("fetch", "-q", "--no-tags", "origin", "+refs/heads/main:refs/remotes/origin/main", cwd=work)
     git("checkout", "-q", "-b", "proposal", "origin/main", cwd=work)

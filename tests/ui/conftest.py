@@ -116,7 +116,7 @@ def ui_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
                 wit=("ritual.wit", (ritual / "ritual.wit").read_text()),
                 descriptor=("descriptor.json", (ritual / "descriptor.json").read_text()),
             )
-            publish_contract(store, item, writer=writer)
+            publish_contract(store, item, writer=writer, door="cli")
         yield store
 
 
