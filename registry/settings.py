@@ -17,6 +17,9 @@ SIGNING_KEY_CONFIG = "registry.signingKey"
 #: ``Content-Length`` and then trickles, or holds connections open, cannot pin the server.
 DEFAULT_BODY_SECONDS = 30.0
 DEFAULT_IDLE_SECONDS = 5.0
+#: Connections one client address may hold open at once, per serving process
+#: (``REGISTRY_CLIENT_CONNECTIONS``); past that a connection is answered 429 and closed.
+DEFAULT_CLIENT_CONNECTIONS = 64
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -32,6 +35,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        raise InvalidInput(
+            f"{name}={text!r} is not a count", hint=f"set {name} to a whole number, 1 … 100000"
+        )
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     store: Path | None = None
@@ -39,6 +53,7 @@ class Settings:
     identity: Identity = field(default_factory=Identity)
     body_seconds: float = DEFAULT_BODY_SECONDS
     idle_seconds: float = DEFAULT_IDLE_SECONDS
+    client_connections: int = DEFAULT_CLIENT_CONNECTIONS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
@@ -56,6 +71,7 @@ class Settings:
             identity,
             _seconds(env, "REGISTRY_BODY_TIMEOUT", DEFAULT_BODY_SECONDS),
             _seconds(env, "REGISTRY_IDLE_TIMEOUT", DEFAULT_IDLE_SECONDS),
+            _count(env, "REGISTRY_CLIENT_CONNECTIONS", DEFAULT_CLIENT_CONNECTIONS),
         )
 
     def require_store(self) -> Path:

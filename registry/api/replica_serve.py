@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from registry.api.config import ApiConfig
+from registry.api.connections import set_client_limit
 from registry.api.serve_config import ServeConfig
 from registry.errors import InvalidInput
 from registry.events.settings import EventsSettings
@@ -49,6 +50,7 @@ def serve_replica(options: ServeConfig, out: TextIO) -> int:
             "a replica runs one worker", hint="run more replicas behind the load balancer instead"
         )
     settings = options.replication
+    set_client_limit(options.settings.client_connections)
     auth = authenticator_for(options)
     # Events are the primary's: a replica tells no one.
     ops = prepare_serving(replace(options.ops, events=EventsSettings()), workers=1)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from registry.api.config import ApiConfig
+from registry.api.connections import LimitedHttpToolsProtocol, set_client_limit
 from registry.api.serve_config import ServeConfig
 from registry.auth.authenticator import Authenticator
 from registry.errors import InvalidInput, RegistryError, StoreError
@@ -44,7 +45,13 @@ from registry.trust.registry_key import registry_key, registry_key_path
 from registry.trust.sshsig import SigningKey
 from registry.write.landing import Landing
 
-UVICORN = {"loop": "uvloop", "http": "httptools", "access_log": False, "log_level": "warning"}
+# httptools, counting each client's open connections (``api/connections.py``).
+UVICORN: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": LimitedHttpToolsProtocol,
+    "access_log": False,
+    "log_level": "warning",
+}
 UVICORN["log_config"] = uvicorn_log_config()  # JSON lines on stderr, in every process
 
 
@@ -174,6 +181,7 @@ def _serve(config: ServeConfig, out: TextIO) -> int:
 
     from registry.api.app import create_app
 
+    set_client_limit(config.settings.client_connections)
     index = LiveIndex(store_path, **index_instruments())
     notifier = replica_notifier(config.replication)
     gate = None
@@ -248,6 +256,7 @@ def worker_app(config: ServeConfig) -> ASGIApp:
 
     assert config.board is not None, "the parent names the board before it starts workers"
     store_path = config.store
+    set_client_limit(config.settings.client_connections)  # in this worker, which holds the connections
     board = HeadBoard(config.board, store_path)
     store = Store.open(store_path)
     index = LiveIndex(store_path, board=board, **index_instruments())

@@ -21,6 +21,7 @@ from registry.git.store import Store
 
 pytestmark = pytest.mark.slow
 BODY_SECONDS, IDLE_SECONDS = 1.0, 1.0
+CLIENT_CONNECTIONS = 3
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def served(example_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[tu
         **os.environ,
         "REGISTRY_BODY_TIMEOUT": str(BODY_SECONDS),
         "REGISTRY_IDLE_TIMEOUT": str(IDLE_SECONDS),
+        "REGISTRY_CLIENT_CONNECTIONS": str(CLIENT_CONNECTIONS),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "registry.cli", "serve", "--store", str(example_store.path),
@@ -88,3 +90,27 @@ def test_an_idle_connection_is_closed(served: tuple[str, int, str]) -> None:
         sock.sendall(b"GET /livez HTTP/1.1\r\nHost: registry\r\n\r\n")
         data, took = read_until_closed(sock, 20)
     assert data.startswith(b"HTTP/1.1 200") and took < 10
+
+
+def test_a_client_past_its_connection_limit_is_answered_429_and_closed(
+    served: tuple[str, int, str],
+) -> None:
+    host, port, _token = served
+    held = [socket.create_connection((host, port), timeout=5) for _ in range(CLIENT_CONNECTIONS)]
+    try:
+        time.sleep(0.2)  # the server has accepted them all
+        extra = socket.create_connection((host, port), timeout=5)
+        # The answer comes as the connection opens: nothing is sent, so nothing is reset.
+        answer, _took = read_until_closed(extra, 5.0)
+        extra.close()
+        assert answer.startswith(b"HTTP/1.1 429"), answer[:80]
+        assert b"too many open connections" in answer
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.2)  # the server has seen them close: the client may connect again
+    again = socket.create_connection((host, port), timeout=5)
+    again.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer, _took = read_until_closed(again, 5.0)
+    again.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
