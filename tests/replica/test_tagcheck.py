@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygit2
 
-from registry.git.store import Identity, Store
+from registry.git.store import Identity, Store, git_signature
 from registry.replica.tagcheck import refusal
 from registry.trust.sshsig import SigningKey
 
@@ -19,7 +19,7 @@ def tag(
     message = "contract ritual.started 7.0.0\n\ndigest: 00\n"
     if key is None:
         oid = store.repo.create_tag(
-            name, head, pygit2.enums.ObjectType.COMMIT, Identity().signature(), message
+            name, head, pygit2.enums.ObjectType.COMMIT, git_signature(Identity()), message
         )
     else:
         oid = store.write_tag(name=name, target=head, message=message, tagger=Identity(), key=key)
