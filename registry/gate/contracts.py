@@ -18,7 +18,7 @@ from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.semver_policy import bump_between
 from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import ContractVersion
-from registry.paths import SCHEMA, contract_dir, contract_file
+from registry.paths import SCHEMA, contract_dir, contract_file, in_dir
 from registry.problems import Code, Problem
 from registry.validate import ContractDoc, external_refs, read_contract
 from registry.validate.documents import EXAMPLES_DIR
@@ -43,9 +43,9 @@ def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
 
 def contract_files(snapshot: Snapshot, name: str) -> dict[str, bytes]:
     """A contract directory's files by relative name, its examples as ``examples/<file>``."""
-    where = f"contracts/{name}"
+    where = contract_dir(name)
     files = snapshot.files(where)
-    examples = snapshot.files(f"{where}/{EXAMPLES_DIR}")
+    examples = snapshot.files(in_dir(where, EXAMPLES_DIR))
     files.update({f"{EXAMPLES_DIR}/{file}": data for file, data in examples.items()})
     return files
 
@@ -229,16 +229,14 @@ def _check(
 
 
 def _published_wit(store: Store, name: str, commit: pygit2.Oid) -> WitFiles:
-    return wit_files(store.snapshot(commit).files(f"contracts/{name}"))
+    return wit_files(store.snapshot(commit).files(contract_dir(name)))
 
 
 def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool:
-    old = ctx.store.snapshot(commit).files(contract_dir(name))
+    old = contract_files(ctx.store.snapshot(commit), name)
     if not old:
         return True
-    published = read_contract(
-        name, contract_files(ctx.store.snapshot(commit), name), limits=ctx.policy.limits
-    )[0]
+    published = read_contract(name, old, limits=ctx.policy.limits)[0]
     if published is not None and (published.rules, published.metadata) != (doc.rules, doc.metadata):
         return True  # rules and metadata are part of a version: they change with a new version only
     mine = {"schema.json": doc.schema_text.encode()}

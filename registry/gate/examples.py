@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.lint.witness import Judge
+from registry.paths import CONTRACT_META, contract_dir, contract_file
 from registry.problems import Code, Problem
 from registry.validate.documents import SCHEMA_FILE, ContractDoc
 from registry.validate.expressions import ExpressionError, parse_cel, parse_jsonata
@@ -57,7 +58,7 @@ def check_examples(doc: ContractDoc) -> list[Problem]:
     """Every example valid against the schema and passing every WRITE condition rule."""
     if not doc.examples:
         return []
-    base = f"contracts/{doc.name}"
+    base = contract_dir(doc.name)
     judge = Judge(doc.schema)
     conditions = [r for r in rules_of(doc.rules) if r.has(kind="CONDITION", type="CEL", modes=_WRITE)]
     problems: list[Problem] = []
@@ -144,7 +145,7 @@ def dry_run_migrations(old: ContractDoc, new: ContractDoc) -> tuple[list[Migrati
         chosen = [r for r in rules if r.has(kind="TRANSFORM", type="JSONATA", modes=modes)]
         if chosen:
             results += _carry(direction, chosen, source, target)
-    base = f"contracts/{new.name}/contract.yaml"
+    base = contract_file(new.name, CONTRACT_META)
     problems = [
         Problem(
             Code.RULE_MIGRATION,

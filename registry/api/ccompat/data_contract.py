@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from registry.api.ccompat.errors import CcompatError
-from registry.problems import Code
-from registry.validate.fields import Codes, check_table
-from registry.validate.rules import METADATA_FIELDS, RESERVED_PROPERTIES, RULES_FIELDS, check_rules
-
-_CODES = Codes(type=Code.RULE_FIELD, required=Code.RULE_FIELD, unknown=Code.RULE_FIELD, value=Code.RULE_FIELD)
+from registry.validate.fields import check_table
+from registry.validate.rules import (
+    METADATA_FIELDS,
+    RESERVED_PROPERTIES,
+    RULE_CODES,
+    RULES_FIELDS,
+    check_rules,
+)
 
 
 def _pruned(value: Any) -> Any:
@@ -41,10 +44,10 @@ def read_data_contract(body: dict[str, Any]) -> tuple[dict[str, Any] | None, dic
     rules = _pruned(body.get("ruleSet"))
     problems = []
     if metadata:
-        problems += check_table(metadata, METADATA_FIELDS, _CODES, ["metadata"])
+        problems += check_table(metadata, METADATA_FIELDS, RULE_CODES, ["metadata"])
     if rules:
-        found = check_table(rules, RULES_FIELDS, _CODES, ["ruleSet"])
-        problems += found or [p for p in check_rules(rules)]
+        found = check_table(rules, RULES_FIELDS, RULE_CODES, ["ruleSet"])
+        problems += found or check_rules(rules)
     if problems:
         text = "; ".join(f"{p.message} (at {p.path.replace('$.rules', '$.ruleSet')})" for p in problems[:10])
         raise CcompatError.invalid_schema(text)

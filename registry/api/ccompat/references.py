@@ -26,6 +26,7 @@ from urllib.parse import urldefrag, urljoin
 
 from registry.api.ccompat.errors import CcompatError
 from registry.index.schema_ids import NumberedVersion, SchemaIdTable
+from registry.paths import SCHEMA, contract_file
 from registry.validate import external_refs
 
 #: Bounds how many references a registration may carry.
@@ -73,7 +74,7 @@ def served(
         versions = table.subject(name)
         if not versions:
             continue
-        text = read_at(numbered.entry.commit, f"contracts/{name}/schema.json")
+        text = read_at(numbered.entry.commit, contract_file(name, SCHEMA))
         same = [n for n in versions if text is not None and n.entry.schema_text == text]
         chosen = same[-1] if same else max(versions, key=lambda n: n.entry.order)
         found[target] = Reference(urljoin(base, target), name, chosen.subject_version)

@@ -101,16 +101,12 @@ def same_schema(versions: Sequence[NumberedVersion], proposal: Proposal) -> Numb
         entry = numbered.entry
         if stored_canonical(entry.schema_text) != wanted:
             continue
-        if proposal.metadata is not None and proposal.metadata != _own_metadata(entry):
+        if proposal.metadata is not None and proposal.metadata != entry.metadata:
             continue
         if proposal.rules is not None and proposal.rules != entry.rules:
             continue
         return numbered
     return None
-
-
-def _own_metadata(entry: ContractVersionEntry) -> dict[str, Any] | None:
-    return entry.metadata
 
 
 def lint_settings(entry: ContractEntry | None, policy: StorePolicy) -> tuple[Mode, Policy]:
