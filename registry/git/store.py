@@ -227,18 +227,34 @@ class Store:
     # -- writing -----------------------------------------------------------------
 
     def write_tree(self, base: pygit2.Oid | None, changes: Mapping[str, bytes | None]) -> pygit2.Oid:
-        """The tree of ``base`` with ``changes`` applied (None deletes a file)."""
-        index = pygit2.Index()
-        if base is not None:
-            index.read_tree(self.repo[base].peel(pygit2.Tree))
-        for path, data in changes.items():
-            if data is None:
-                if path in index:
-                    index.remove(path)
+        """The tree of ``base`` with ``changes`` applied (None deletes a file).
+
+        Only the trees along the changed paths are rebuilt: the cost follows the size of
+        the change and of the directories it touches, not the size of the store.
+        """
+        root = self.repo[base].peel(pygit2.Tree) if base is not None else None
+        written = self._rebuild(root, _nest(changes))
+        return written if written is not None else self.repo.TreeBuilder().write()
+
+    def _rebuild(self, tree: pygit2.Tree | None, changes: _Nested) -> pygit2.Oid | None:
+        """``tree`` with ``changes`` applied, or None when nothing is left in it."""
+        builder = self.repo.TreeBuilder(tree) if tree is not None else self.repo.TreeBuilder()
+        for name, change in changes.items():
+            entry = builder.get(name)
+            is_tree = entry is not None and entry.filemode == FileMode.TREE
+            if isinstance(change, dict):
+                below = self.repo[entry.id].peel(pygit2.Tree) if is_tree and entry is not None else None
+                oid = self._rebuild(below, change)
+                if oid is not None:
+                    builder.insert(name, oid, FileMode.TREE)
+                elif is_tree:
+                    builder.remove(name)
+            elif change is None:
+                if entry is not None and not is_tree:  # deleting a file never deletes a directory
+                    builder.remove(name)
             else:
-                blob = self.repo.create_blob(data)
-                index.add(pygit2.IndexEntry(path, blob, FileMode.BLOB))
-        return index.write_tree(self.repo)
+                builder.insert(name, self.repo.create_blob(change), FileMode.BLOB)
+        return builder.write() if len(builder) else None
 
     def write_commit(
         self,
@@ -361,3 +377,22 @@ class Store:
         except (pygit2.AlreadyExistsError, ValueError):
             return False
         return True
+
+
+_Nested = dict[str, "bytes | _Nested | None"]
+
+
+def _nest(changes: Mapping[str, bytes | None]) -> _Nested:
+    """``{"a/b/c": x}`` as ``{"a": {"b": {"c": x}}}``: the changes grouped by directory."""
+    nested: _Nested = {}
+    for path, data in changes.items():
+        *dirs, leaf = path.split("/")
+        level = nested
+        for part in dirs:
+            below = level.get(part)
+            if not isinstance(below, dict):
+                below = level[part] = {}
+            level = below
+        if not isinstance(level.get(leaf), dict):
+            level[leaf] = data
+    return nested

@@ -14,9 +14,9 @@ from typing import TextIO
 
 import pygit2
 
-from registry.errors import RegistryError
+from registry.errors import RegistryError, RegistryKeyNotListed
 from registry.gate.evaluate import evaluate
-from registry.gate.policy import policy_at
+from registry.gate.policy import POLICY_FILE, policy_at
 from registry.gate.verdict import Verdict
 from registry.git.refs import MAIN
 from registry.git.store import Store
@@ -27,6 +27,7 @@ from registry.settings import Settings
 from registry.text import diagnostic_lines, printable
 from registry.trust.registry_key import registry_key
 from registry.write.landing import OnLanded, land_pending
+from registry.write.registry_key import check_registry_key
 
 ZERO = "0" * 40
 DRY_RUN = "registry.dry-run"
@@ -111,6 +112,8 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             verdict = evaluate(store, old, new)
             decision.verdicts[u.ref] = verdict
             decision.problems.extend(verdict.problems)
+            if verdict.versions and not verdict.errors:
+                decision.problems.extend(_unlisted_key(store, new))
             decision.problems.extend(_earlier(store, new, verdict, known=known, limits=limits))
         elif not u.deleted:  # a proposal branch; deleting one is the author's call
             new = pygit2.Oid(hex=u.new)
@@ -119,6 +122,25 @@ def decide(store: Store, updates: list[RefUpdate]) -> PushDecision:
             earlier = _earlier(store, new, verdict, known=known, limits=limits)
             decision.proposals[u.ref] = Proposal(verdict, branch_blockers(verdict) + earlier)
     return decision
+
+
+def _unlisted_key(store: Store, new: pygit2.Oid) -> list[Problem]:
+    """Refuse versions the store's key would tag with a signature every verify then fails.
+
+    ``post-receive`` signs the tags after the push is accepted; a key the pushed
+    ``registry.yaml`` does not list as the registry's signer must stop the push here,
+    not leave versions untagged. A store with no key configured is ``post-receive``'s to
+    report, as before.
+    """
+    try:
+        key = registry_key(store, None)
+    except (RegistryError, OSError, ValueError):
+        return []
+    try:
+        check_registry_key(store, key, at=new)
+    except RegistryKeyNotListed as exc:
+        return [Problem(exc.code, f"{exc.message}; to fix: {exc.hint}", file=POLICY_FILE)]
+    return []
 
 
 def _earlier(

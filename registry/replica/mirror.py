@@ -20,6 +20,7 @@ import pygit2
 
 from registry.environment import environment
 from registry.errors import StoreError
+from registry.git.packing import PACK_THRESHOLD, keep_packed
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
 from registry.replica.tagcheck import refusal
@@ -63,6 +64,8 @@ class Mirror:
     refused: dict[str, Refused] = field(default_factory=dict)
     #: Signed contract tags not served because a refused one comes before them.
     held_back: tuple[str, ...] = ()
+    #: Loose version tags that may gather before a sync packs the refs, as on the primary.
+    pack_threshold: int = PACK_THRESHOLD
 
     @property
     def path(self) -> Path:
@@ -166,10 +169,16 @@ class Mirror:
         return promote, tuple(held)
 
     def sync(self) -> SyncResult:
-        """Fetch, then promote what the registry signed."""
+        """Fetch, then promote what the registry signed, then keep the refs packed.
+
+        A fetch and a promotion each write a loose ref per new tag; left loose they would
+        slow every read of the replica's refs as its store grows, as on the primary.
+        """
         self.ensure()
         self.fetch()
-        return self.promote(Store.open(self.path))
+        result = self.promote(Store.open(self.path))
+        keep_packed(self.path, threshold=self.pack_threshold)
+        return result
 
     def _update_refs(self, lines: list[str]) -> None:
         text = "".join(f"{line}\n" for line in ["start", *lines, "commit"])

@@ -107,3 +107,34 @@ def test_rotating_with_a_key_that_is_not_the_registry_signer_is_refused(
     )
     assert out.returncode == 1 and "is not the registry's signer" in out.stderr
     assert Store.open(example_store.path).head() == head
+
+
+def test_a_push_bringing_versions_is_refused_when_the_store_key_is_not_listed(
+    example_store: Store, tmp_path: Path, clone: Path
+) -> None:
+    new = tmp_path / "new-key"
+    assert registry_cli("keygen", "--out", str(new)).returncode == 0
+    git(f"--git-dir={example_store.path}", "config", "registry.signingKey", str(new))
+    before = refs(example_store)
+    (clone / "contracts" / "shipments").mkdir()
+    (clone / "contracts" / "shipments" / "schema.json").write_text(SCHEMA)
+    (clone / "contracts" / "shipments" / "contract.yaml").write_text("name: shipments\nversion: 1.0.0\n")
+    git("add", "-A", cwd=clone)
+    git("commit", "-q", "-m", "shipments", cwd=clone)
+    pushed = git("push", "origin", "HEAD:main", cwd=clone, check=False)
+    # Refused before anything lands, rather than accepted with versions left untagged.
+    assert pushed.returncode != 0, pushed.stderr
+    assert "registry: push refused" in pushed.stderr
+    assert "registry.yaml: the registry key" in pushed.stderr
+    assert "is not the registry's signer" in pushed.stderr
+    assert "registry key rotate STORE --new-key PATH" in pushed.stderr
+    assert refs(example_store) == before
+
+    # A push that brings no version is not the key's business.
+    (clone / "docs").mkdir(exist_ok=True)
+    (clone / "docs" / "note.md").write_text("a note\n")
+    git("rm", "-r", "-q", "--cached", "contracts/shipments", cwd=clone)
+    git("add", "docs", cwd=clone)
+    git("commit", "-q", "--amend", "-m", "a note", cwd=clone)
+    docs = git("push", "origin", "HEAD:main", cwd=clone, check=False)
+    assert docs.returncode == 0, docs.stderr

@@ -57,3 +57,54 @@ def test_refs_under_sees_loose_and_packed_refs_by_prefix(tmp_path: Path) -> None
     ]
     assert sorted(fresh.refs_under("refs/tags/contracts/")) == [f"refs/tags/{n}" for n in names]
     assert fresh.refs_under("refs/tags/capsules/") == {}
+
+
+def index_tree(store: Store, base, changes: dict[str, bytes | None]):
+    """The tree git's own index builds for the same changes: the reference write_tree must match."""
+    import pygit2
+    from pygit2.enums import FileMode
+
+    index = pygit2.Index()
+    if base is not None:
+        index.read_tree(store.repo[base].peel(pygit2.Tree))
+    for path, data in changes.items():
+        if data is None:
+            if path in index:
+                index.remove(path)
+        else:
+            index.add(pygit2.IndexEntry(path, store.repo.create_blob(data), FileMode.BLOB))
+    return index.write_tree(store.repo)
+
+
+def test_write_tree_builds_the_tree_git_index_builds(tmp_path: Path) -> None:
+    store = Store.create(tmp_path / "s.git")
+    steps: list[dict[str, bytes | None]] = [
+        {"registry.yaml": b"p", "contracts/a/schema.json": b"{}", "contracts/a/contract.yaml": b"a"},
+        {
+            "contracts/b/schema.json": b"{}",
+            "capsules/t/c/capsule.yaml": b"c",
+            "contracts/a/schema.json": b"[]",
+        },
+        {"contracts/a/schema.json": None, "contracts/a/contract.yaml": None},  # the directory goes too
+        {"capsules/t/c/capsule.yaml": None, "missing/file": None},  # deleting what is not there: nothing
+        {"contracts": None},  # a directory is not a file: deleting it by name changes nothing
+    ]
+    head = None
+    for changes in steps:
+        tree = store.write_tree(head, changes)
+        assert tree == index_tree(store, head, changes), changes
+        head = store.write_commit(
+            tree=tree,
+            parents=[head] if head else [],
+            message="x\n",
+            author=Identity(),
+            committer=Identity(),
+            key=None,
+        )
+    assert sorted(store.snapshot(head).changed_paths(Snapshot(store.repo, None))) == [
+        "contracts/b/schema.json",
+        "registry.yaml",
+    ]
+    emptied = store.write_tree(head, {"contracts/b/schema.json": None, "registry.yaml": None})
+    assert emptied == index_tree(store, head, {"contracts/b/schema.json": None, "registry.yaml": None})
+    assert len(store.repo[emptied]) == 0

@@ -38,3 +38,17 @@ def test_a_successful_fetch_after_an_announcement_settles_the_lag(
     assert status["last_fetch"]["age_seconds"] < 5
     assert status["refused"] == {"count": 0, "tags": []}
     assert Store.open(follower.mirror.path).head() == example_store.head()
+
+
+def test_a_sync_keeps_the_replica_refs_packed_as_the_primary_does(
+    tmp_path: Path, example_store: Store
+) -> None:
+    mirror = Mirror(tmp_path / "data", f"file://{example_store.path}", pack_threshold=1)
+    mirror.sync()
+    served = Store.open(mirror.path).refs_under("refs/tags/")
+    assert served, "the example store's versions are served"
+    # Every tag, served and mirrored, now lives in packed-refs, none as a loose file.
+    for loose in ("tags", "mirror"):
+        assert not [p for p in (mirror.path / "refs" / loose).rglob("*") if p.is_file()], loose
+    packed = (mirror.path / "packed-refs").read_text()
+    assert all(f" {ref}\n" in packed for ref in served)
