@@ -136,6 +136,12 @@ INTERACTIONS: tuple[tuple[str, str], ...] = (
         "unproven in the direction the change of evaluated names may break: an addition keeps "
         "BACKWARD, a removal keeps FORWARD, anything else neither",
     ),
+    (
+        "`unevaluatedProperties`/`unevaluatedItems` beside those applicators, when an evaluating "
+        "keyword that asserts nothing (`additionalProperties: {}`, `items: true` …) comes or goes "
+        "below them, directly or in a `$ref`'s target",
+        "unproven both ways",
+    ),
     ("`$dynamicRef` or `$recursiveRef` in documents that differ", "unproven both ways"),
     ("`contains` changed beside `maxContains`", "unproven both ways"),
     ("a keyword outside the table, or a known one in another shape, that differs", "unproven both ways"),
@@ -185,7 +191,8 @@ def unproven(pair: Pair) -> list[Change]:
             )
         )
     if not keys.isdisjoint(_UNEVALUATED) and not keys.isdisjoint(_APPLICATORS):
-        found += _evaluation(pair)
+        evaluation = _evaluation(pair)
+        found += evaluation or _evaluated_shape_changed(pair)
     return found
 
 
@@ -223,6 +230,99 @@ _EVALUATORS = frozenset(
     {"items", "prefixItems", "additionalItems", "contains", "additionalProperties"}
     | {"unevaluatedItems", "unevaluatedProperties"}
 )
+
+
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("if", "then", "else")
+_IN_PLACE_NAMED = ("dependentSchemas", "dependencies")
+_REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+def _evaluated_shape(schema: dict) -> tuple[frozenset[str], bool]:
+    """What the in-place applicators of ``schema`` can make evaluated, as comparable text.
+
+    The evaluating keywords found through ``allOf``/``anyOf``/``oneOf``, ``if``/``then``/
+    ``else`` and ``dependentSchemas``, and the names and tuple lengths they list. A keyword
+    that asserts nothing (``additionalProperties: {}``, ``items: true``) reports no change
+    of its own, yet its presence alone hides names or items from ``unevaluated*``: comparing
+    this shape catches its coming and going. The second value says whether a reference was
+    met (its target is outside this shape).
+    """
+    shape: set[str] = set()
+    refs = False
+    stack: list[tuple[Any, str]] = []
+
+    def below(node: dict, at: str) -> None:
+        for key in _IN_PLACE_LISTS:
+            if isinstance(node.get(key), list):
+                stack.extend((v, f"{at}/{key}/{i}") for i, v in enumerate(node[key]))
+        stack.extend((node[key], f"{at}/{key}") for key in _IN_PLACE_ONE if key in node)
+        for key in _IN_PLACE_NAMED:
+            if isinstance(node.get(key), dict):
+                stack.extend((v, f"{at}/{key}/{name}") for name, v in node[key].items())
+
+    below(schema, "")
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            refs = any([_record(shape, at, key, value) for key, value in node.items()]) or refs
+            below(node, at)
+    return frozenset(shape), refs
+
+
+def _record(shape: set[str], at: str, key: str, value: Any) -> bool:
+    """Add what ``key`` makes evaluated to ``shape``; whether it is a reference."""
+    if key in _EVALUATORS:
+        shape.add(f"{at}/{key}" + (f"#{len(value)}" if isinstance(value, list) else ""))
+    elif key in ("properties", "patternProperties") and isinstance(value, dict):
+        shape.update(f"{at}/{key}/{name}" for name in value)
+    elif key == "prefixItems" and isinstance(value, list):
+        shape.add(f"{at}/prefixItems#{len(value)}")
+    elif key in _REFERENCES:
+        shape.add(f"{at}/{key}={value}")
+        return True
+    return False
+
+
+def _evaluated_anywhere(root: Any) -> frozenset[str]:
+    """Every evaluating keyword and listed name in a whole document, by where it stands."""
+    shape: set[str] = set()
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, list):
+            stack.extend((v, f"{at}/{i}") for i, v in enumerate(node))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in _EVALUATORS or key == "prefixItems":
+                    shape.add(f"{at}/{key}")
+                elif key in ("properties", "patternProperties") and isinstance(value, dict):
+                    shape.update(f"{at}/{key}/{name}" for name in value)
+                stack.append((value, f"{at}/{key}"))
+    return frozenset(shape)
+
+
+def _evaluated_shape_changed(pair: Pair) -> list[Change]:
+    """``unproven`` both ways when what the applicators beside ``unevaluated*`` evaluate
+    changed with no reported change to say so (see ``_evaluated_shape``)."""
+    keyword = next(k for k in ("unevaluatedProperties", "unevaluatedItems") if k in pair.old or k in pair.new)
+    (old, old_refs), (new, new_refs) = _evaluated_shape(pair.old), _evaluated_shape(pair.new)
+    if old == new and (old_refs or new_refs) and pair.engine.documents_differ:
+        # A reference's target may have gained or lost an evaluating keyword elsewhere.
+        old = _evaluated_anywhere(pair.engine.old_doc.root)
+        new = _evaluated_anywhere(pair.engine.new_doc.root)
+    if old == new:
+        return []
+    first = min(old ^ new)
+    return [
+        _finding(
+            pair,
+            pair.at(keyword),
+            f"{'removing' if first in old else 'adding'} {first.lstrip('/')} beside {keyword} at "
+            f"{pair.subject} changes what it counts as evaluated",
+            (False, False),
+        )
+    ]
 
 
 def _below_evaluator(here: str, path: str) -> bool:

@@ -134,3 +134,35 @@ REGRESSIONS["items_added_in_a_branch_beside_unevaluated_items"] = (
     [[None, "2024-01-02"]],
     "forward",
 )
+
+# Found by the release run of 2026-12-07 (seed 20261223): `additionalProperties: {}` asserts
+# nothing, yet inside dependentSchemas it evaluates "a"; gone, the unevaluatedProperties
+# beside it sees "a", so the `not` around both accepts it now.
+_NOT_BESIDE = {"unevaluatedProperties": {"const": True, "minItems": 2}}
+REGRESSIONS["vacuous_evaluator_removed_in_dependent_schemas_under_not"] = (
+    {
+        "$defs": {"d": True},
+        "additionalProperties": {"const": False},
+        "not": {"dependentSchemas": {"a": {"additionalProperties": {}}}, **_NOT_BESIDE},
+        "prefixItems": [{}],
+    },
+    {
+        "$defs": {"d": True},
+        "additionalProperties": {"const": False},
+        "not": {"dependentSchemas": {"a": {}}, **_NOT_BESIDE},
+        "prefixItems": [{}],
+    },
+    {"a": False},
+    "forward",
+)
+# The same through a reference: the $defs target lost an evaluating keyword.
+REGRESSIONS["vacuous_evaluator_removed_behind_a_ref_beside_unevaluated_properties"] = (
+    {
+        "$defs": {"t": {"additionalProperties": {}}},
+        "allOf": [{"$ref": "#/$defs/t"}],
+        "unevaluatedProperties": False,
+    },
+    {"$defs": {"t": {}}, "allOf": [{"$ref": "#/$defs/t"}], "unevaluatedProperties": False},
+    {"a": 1},
+    "backward",
+)
