@@ -240,6 +240,10 @@ class Engine:
                 if self._low != position or result == self._assumed[key]:
                     break
                 self._assumed[key] = result
+            else:
+                # Still moving after MAX_ROUNDS: the last round rests on an assumption it did
+                # not confirm, so its "no change" may not hold anywhere below.
+                result = [*result, _unsettled(where)]
             low = self._low
         finally:
             self._stack.pop()
@@ -357,6 +361,19 @@ def _inhabited(schema: dict) -> bool:
     """
     return (
         _ONLY_TYPE.isdisjoint(schema) and isinstance(schema.get("type"), str) and schema["type"] in ALL_TYPES
+    )
+
+
+def _unsettled(where: str) -> Change:
+    return Change(
+        ChangeKind.UNPROVEN,
+        where,
+        None,
+        None,
+        False,
+        False,
+        f"{proven.PREFIX}comparing the recursive references at {subject(where)} did not settle "
+        f"in {MAX_ROUNDS} rounds",
     )
 
 

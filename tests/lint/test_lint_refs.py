@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 
 from lint.schemas import NODE, NODE_ROOT
 
@@ -77,3 +78,20 @@ def test_ref_into_items_by_pointer() -> None:
     old = {"items": {"type": "integer"}, "properties": {"first": {"$ref": "#/items"}}}
     new = {"items": {"type": "integer"}, "properties": {"first": {"type": "integer"}}}
     assert diff(old, new) == []
+
+
+def test_recursion_that_does_not_settle_in_its_rounds_is_unproven_not_compatible(monkeypatch) -> None:
+    # With one round allowed, the recursive pair's first answer rests on an assumption (no
+    # change below) that the round itself contradicts: that answer is not a proof.
+    engine = sys.modules[diff.__module__]
+
+    new = copy.deepcopy(NODE)
+    new["$defs"]["node"]["properties"]["value"] = {"type": "number"}
+    monkeypatch.setattr(engine, "MAX_ROUNDS", 1)
+    changes = diff(NODE, new)
+    unproven = [c for c in changes if c.kind is ChangeKind.UNPROVEN]
+    assert len(unproven) == 1 and not unproven[0].backward and not unproven[0].forward
+    assert "did not settle in 1 rounds" in unproven[0].message
+    assert not check([("1.0.0", NODE)], new, mode=Mode.BACKWARD).compatible
+    monkeypatch.undo()
+    assert not [c for c in diff(NODE, new) if c.kind is ChangeKind.UNPROVEN]  # settles in the default rounds
