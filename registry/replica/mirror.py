@@ -22,6 +22,7 @@ from registry.environment import environment
 from registry.errors import StoreError
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
+from registry.paths import area
 from registry.replica.tagcheck import refusal
 
 log = logging.getLogger("registry.replica")
@@ -147,7 +148,7 @@ class Mirror:
         """``signed`` split into what to promote, and the contract tags held back behind a
         refused contract tag (see ``promote``)."""
         blocking = {
-            r.commit for r in self.refused.values() if r.commit is not None and r.tag.startswith("contracts/")
+            r.commit for r in self.refused.values() if r.commit is not None and area(r.tag) == "contract"
         }
         if not blocking:
             return signed, ()
