@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from registry.paths import (
@@ -25,6 +29,7 @@ from registry.paths import (
     tags_of,
 )
 
+PACKAGE = Path(__file__).resolve().parents[1] / "registry"
 CONTRACT = ItemDir("contract", "ritual.started")
 CAPSULE = ItemDir("capsule", "hello", "acme")
 
@@ -154,3 +159,104 @@ def test_a_reference_to_another_contract_splits_back() -> None:
 )
 def test_what_is_not_a_reference_to_another_contract_is_none(uri: str) -> None:
     assert ref_contract(uri) is None
+
+
+# --- no path of the layout is built or split by hand outside registry/paths.py ------------
+
+_FILES = r"(?:schema\.json|contract\.yaml|capsule\.yaml|meta\.yaml)"
+#: A string constant (an f-string's values shown as ``{}``) that builds or splits a store path
+#: by hand: ``"contracts/"``, ``f"contracts/{n}/…"``, ``f"{where}/meta.yaml"``,
+#: ``f"../{n}/schema.json"``, ``"refs/tags/capsules/"``, or a bare file name.
+_BY_HAND = re.compile(
+    rf"^(?:contracts|capsules)/(?!<)"  # a path from the top (``contracts/<name>/`` is help text)
+    rf"|\{{\}}/{_FILES}"  # a file joined onto a directory
+    rf"|^\.\./\{{\}}"  # a reference to another contract's schema
+    rf"|refs/tags/(?:contracts|capsules)"  # a version tag's ref
+    rf"|^{_FILES}$"  # a file's name
+)
+_DIRS = frozenset({"contracts", "capsules"})
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _template(node: ast.JoinedStr) -> str:
+    return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+
+
+def layout_literals(source: str) -> list[tuple[int, str]]:
+    """The string constants of ``source`` that build or split a store path by hand, with their lines:
+    the patterns of ``_BY_HAND``, and ``"contracts"``/``"capsules"`` compared with a path part.
+    Docstrings are prose, and comments are not in the tree."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(v) for v in node.values)
+            if _BY_HAND.search(text := _template(node)):
+                found.append((node.lineno, text))
+        elif isinstance(node, ast.Compare):
+            found += [
+                (node.lineno, c.value)
+                for c in (node.left, *node.comparators)
+                if isinstance(c, ast.Constant) and c.value in _DIRS
+            ]
+    found += [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+        if _BY_HAND.search(node.value)
+    ]
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'where = f"contracts/{name}/contract.yaml"',
+        'path.startswith("capsules/")',
+        'key.removeprefix("capsules/")',
+        'files["schema.json"]',
+        'history.change_of(head, f"{where}/meta.yaml")',
+        'value = f"../{name}/schema.json"',
+        'PREFIX = "refs/tags/contracts/"',
+        'if parts[0] == "contracts": pass',
+        'if "capsules" != head: pass',
+    ],
+)
+def test_a_layout_literal_is_found(source: str) -> None:
+    assert layout_literals(source) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"""Reads ``contracts/<name>/contract.yaml``."""',
+        'hint = "set it in contract.yaml"',
+        'hint = "contract files live directly in contracts/<name>/"',
+        'ALLOWED = "capsules/<tenant>/<name>/ and docs/"',
+        'router = APIRouter(prefix="/api/v1/capsules", tags=["capsules"])',
+        'return {"contracts": items}',
+        "where = in_dir(contract_dir(name), CONTRACT_META)",
+    ],
+)
+def test_help_text_routes_and_keys_are_not_layout_literals(source: str) -> None:
+    assert layout_literals(source) == []
+
+
+def test_no_store_path_is_built_or_split_by_hand_outside_the_layout_module() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {text!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "paths.py"
+        for line, text in layout_literals(path.read_text())
+    ]
+    assert found == [], "build or split these with registry.paths (or registry.git.refs for refs)"
