@@ -13,6 +13,7 @@ from registry.gate.policy import StorePolicy
 from registry.git.store import Store
 from registry.index.snapshot import CapsuleEntry, CapsuleVersionEntry
 from registry.model import Limits
+from registry.paths import CAPSULE_DOC
 from registry.problems import Code, Problem
 from registry.trust.sshsig import PublicKey, SigningKey
 from registry.validate import load_yaml, validate_capsule
@@ -31,7 +32,7 @@ def lint(data: bytes, capsule: CapsuleEntry, limits: Limits) -> dict[str, Any]:
     given whenever the document could be read.
     """
     try:
-        doc = load_yaml(data, limits=limits, path_hint="capsule.yaml")
+        doc = load_yaml(data, limits=limits, path_hint=CAPSULE_DOC)
     except ValidationFailed as exc:
         problems = list(exc.problems)
         doc = None

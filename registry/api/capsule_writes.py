@@ -20,7 +20,7 @@ from registry.gate.published import capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Snapshot, Store
 from registry.model import Limits, capsule_name
-from registry.paths import capsule_dir
+from registry.paths import CAPSULE_DOC, CAPSULE_META, capsule_dir, in_dir
 from registry.validate import load_yaml
 from registry.write.publish import PublishResult, Writer, publish
 from registry.write.publisher import Publisher
@@ -55,7 +55,7 @@ def document_text(text: str | None, document: Mapping[str, Any] | None) -> bytes
 
 def document_name(data: bytes, limits: Limits) -> str:
     """``metadata.name`` of a capsule text, read as the gate reads it."""
-    doc = load_yaml(data, limits=limits, path_hint="capsule.yaml")
+    doc = load_yaml(data, limits=limits, path_hint=CAPSULE_DOC)
     metadata = doc.get("metadata") if isinstance(doc, dict) else None
     name = metadata.get("name") if isinstance(metadata, dict) else None
     if not isinstance(name, str):
@@ -97,7 +97,7 @@ def create(
                 f"Capsule {name} already exists in tenant {tenant}",
                 hint=f"publish a new version with POST /api/v1/capsules/{capsule_id(tenant, name)}/versions",
             )
-        return {f"{where}/capsule.yaml": data, f"{where}/meta.yaml": _meta_yaml(full)}
+        return {in_dir(where, CAPSULE_DOC): data, in_dir(where, CAPSULE_META): _meta_yaml(full)}
 
     return publisher.publish(
         store,
@@ -136,11 +136,11 @@ def change_meta(
                 f"capsule {tenant}/{name} changed since the ETag you sent",
                 hint="GET it again and retry with its current ETag in If-Match",
             )
-        current = yaml.safe_load(files.get("meta.yaml", b"")) or {}
+        current = yaml.safe_load(files.get(CAPSULE_META, b"")) or {}
         merged = {**current, **{k: v for k, v in changes.items() if v is not None}}
         new = _meta_yaml(merged)
-        unchanged = new == files.get("meta.yaml")
-        return {} if unchanged else {f"{where}/meta.yaml": new}
+        unchanged = new == files.get(CAPSULE_META)
+        return {} if unchanged else {in_dir(where, CAPSULE_META): new}
 
     # Measured as one write of the door, a change that changes nothing included.
     with publisher.around(publisher.door):

@@ -17,7 +17,7 @@ from registry.errors import RegistryError
 from registry.gate.published import version_digest
 from registry.git.store import Snapshot, Store
 from registry.model import Limits
-from registry.paths import changed_dirs, contract_dir
+from registry.paths import CONTRACT_META, SCHEMA, changed_dirs, contract_dir, parse_dir
 from registry.validate import load_yaml
 
 
@@ -40,11 +40,11 @@ class Replacement:
 def _fingerprint(snap: Snapshot, name: str) -> tuple[str, str] | None:
     """A contract directory's version and what identifies its content (digest and named files)."""
     files = snap.files(contract_dir(name))
-    if "contract.yaml" not in files or "schema.json" not in files:
+    if CONTRACT_META not in files or SCHEMA not in files:
         return None
     try:
-        meta: Any = load_yaml(files["contract.yaml"], limits=Limits())
-        schema_text = files["schema.json"].decode("utf-8-sig")
+        meta: Any = load_yaml(files[CONTRACT_META], limits=Limits())
+        schema_text = files[SCHEMA].decode("utf-8-sig")
     except (RegistryError, UnicodeDecodeError):
         return None
     if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
@@ -78,15 +78,15 @@ def replacements(store: Store) -> list[Replacement]:
         parent = store.snapshot(commit.parents[0].id if commit.parents else None)
         snap = store.snapshot(commit.id)
         for where in sorted(changed_dirs(snap.changed_paths(parent))):
-            parts = where.split("/")
-            if parts[0] != "contracts":
+            item = parse_dir(where)
+            if item is None or item.tenant is not None:
                 continue
-            fingerprint = _fingerprint(snap, parts[1])
+            fingerprint = _fingerprint(snap, item.name)
             if fingerprint is None:
                 continue
-            key = (parts[1], fingerprint[0])
+            key = (item.name, fingerprint[0])
             first = seen.setdefault(key, (fingerprint[1], str(commit.id)))
             if first[0] != fingerprint[1]:
-                found.append(Replacement(parts[1], fingerprint[0], first[1], str(commit.id)))
+                found.append(Replacement(item.name, fingerprint[0], first[1], str(commit.id)))
                 seen[key] = (fingerprint[1], str(commit.id))
     return found

@@ -19,10 +19,11 @@ from registry.audit.history import replacements
 from registry.digest import capsule_content_digest
 from registry.errors import RegistryError
 from registry.gate.accepted import accepted, contract_version_at, untagged
-from registry.gate.policy import policy_at
-from registry.gate.published import read_published
+from registry.gate.policy import StorePolicy, policy_at
+from registry.gate.published import Published, read_published
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
-from registry.git.store import Store
+from registry.git.store import Snapshot, Store
+from registry.paths import capsule_dir, contract_dir, parse_tag, tag_name
 from registry.trust.sshsig import PublicKey, verify_ssh
 from registry.validate import read_capsule
 
@@ -59,6 +60,41 @@ def _signature_bytes(field: str | None) -> bytes | None:
         return None
 
 
+def _contract_problem(snap: Snapshot, name: str, policy: StorePolicy, published: Published) -> str | None:
+    """Why the tagged commit does not hold the contract version its tag records, or None."""
+    actual = contract_version_at(snap, name, policy)
+    if actual is None or actual.version != published.version:
+        return "the tagged commit does not hold this contract version"
+    if actual.digest != published.fields.get("digest"):
+        return f"digest mismatch: tag says {published.fields.get('digest')}, content gives {actual.digest}"
+    return None
+
+
+def _capsule_problem(
+    snap: Snapshot,
+    tenant: str,
+    name: str,
+    policy: StorePolicy,
+    published: Published,
+    allowed: Mapping[bytes, str],
+    principal: str,
+) -> str | None:
+    """Why the tagged capsule's content, or its signature by ``principal`` (the tag's signer), fails."""
+    doc, _ = read_capsule(tenant, name, snap.files(capsule_dir(tenant, name)), limits=policy.limits)
+    if doc is None:
+        return "the tagged commit does not hold a valid capsule"
+    digest = capsule_content_digest(doc.document)
+    if digest.hex() != published.fields.get("content-hash"):
+        return "content hash mismatch"
+    sig = _signature_bytes(published.fields.get("signature"))
+    if sig is None:
+        return "capsule signature field is missing or not base64"
+    key = next((PublicKey(raw) for raw, p in allowed.items() if p == principal), None)
+    if key is None or not key.verify_raw(sig, digest):
+        return "capsule signature does not verify over the content hash"
+    return None
+
+
 def _check_tag_fields(
     store: Store, ref: str, tag_id: str, allowed: Mapping[bytes, str], trust_history: bool
 ) -> Finding:
@@ -79,30 +115,17 @@ def _check_tag_fields(
         principal = verify_ssh(published.armor, published.signed_payload, allowed)
     except RegistryError as exc:
         return Finding(name, False, f"tag signature: {exc.message}")
-    parts = name.split("/")
-    if parts[0] == "contracts":
-        actual = contract_version_at(snap, parts[1], policy)
-        if actual is None or actual.version != published.version:
-            return Finding(name, False, "the tagged commit does not hold this contract version")
-        if actual.digest != published.fields.get("digest"):
-            return Finding(
-                name,
-                False,
-                f"digest mismatch: tag says {published.fields.get('digest')}, content gives {actual.digest}",
-            )
+    tag = parse_tag(name)
+    item = tag[0] if tag is not None else None
+    problem: str | None
+    if item is None:
+        problem = "not a version tag name (contracts/<name>/<version>, capsules/<tenant>/<name>/<n>)"
+    elif item.tenant is None:
+        problem = _contract_problem(snap, item.name, policy, published)
     else:
-        doc, _ = read_capsule(parts[1], parts[2], snap.files("/".join(parts[:3])), limits=policy.limits)
-        if doc is None:
-            return Finding(name, False, "the tagged commit does not hold a valid capsule")
-        digest = capsule_content_digest(doc.document)
-        if digest.hex() != published.fields.get("content-hash"):
-            return Finding(name, False, "content hash mismatch")
-        sig = _signature_bytes(published.fields.get("signature"))
-        if sig is None:
-            return Finding(name, False, "capsule signature field is missing or not base64")
-        key = next((PublicKey(raw) for raw, p in allowed.items() if p == principal), None)
-        if key is None or not key.verify_raw(sig, digest):
-            return Finding(name, False, "capsule signature does not verify over the content hash")
+        problem = _capsule_problem(snap, item.tenant, item.name, policy, published, allowed, principal)
+    if problem is not None:
+        return Finding(name, False, problem)
     return Finding(name, True, f"signed by {principal}, digest {published.digest}")
 
 
@@ -134,5 +157,5 @@ def verify_store(
                 )
             )
         for r in replacements(store):
-            findings.append(Finding(f"contracts/{r.name}/{r.version}", False, r.message()))
+            findings.append(Finding(tag_name(contract_dir(r.name), r.version), False, r.message()))
     return findings

@@ -30,6 +30,7 @@ from registry.lint import (
 from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.wit import with_wit
 from registry.model import ContractVersion, Limits
+from registry.paths import CONTRACT_META
 from registry.validate import load_json, load_yaml, validate_json_schema
 from registry.validate.contract import validate_contract_meta
 from registry.validate.dialects import DEFAULT_DIALECT, DIALECTS, in_dialect, parse_dialect
@@ -125,7 +126,7 @@ def _rule_changes(args: argparse.Namespace) -> list[Change]:
     """The data-contract rule changes: between the contract files given, or the two directories'."""
     old, new = args.current_contract, args.proposed_contract
     if old is None and new is None and args.current and Path(args.current).is_dir():
-        old, new = str(Path(args.current) / "contract.yaml"), str(Path(args.proposed) / "contract.yaml")
+        old, new = str(Path(args.current) / CONTRACT_META), str(Path(args.proposed) / CONTRACT_META)
     if old is None and new is None:
         return []
     return diff_rules(_rules(old), _rules(new))

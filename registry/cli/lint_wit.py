@@ -16,6 +16,7 @@ from registry.errors import InvalidInput, ValidationFailed
 from registry.lint.wit import WitFiles
 from registry.lint.wit.resolve import resolve
 from registry.model import Limits
+from registry.paths import CONTRACT_META, SCHEMA
 from registry.validate import load_yaml
 
 
@@ -51,7 +52,7 @@ def read_wit(path: str | None) -> WitFiles:
 def read_contract_dir(path: str) -> ContractDir:
     """A contract directory as the gate reads it: its schema file, its WIT, version and mode."""
     where = Path(path)
-    meta_path = where / "contract.yaml"
+    meta_path = where / CONTRACT_META
     meta: Any = {}
     if meta_path.is_file():
         try:
@@ -64,7 +65,7 @@ def read_contract_dir(path: str) -> ContractDir:
     version = meta.get("version")
     mode = meta.get("compatibility")
     return ContractDir(
-        str(where / "schema.json"),
+        str(where / SCHEMA),
         wit,
         str(version) if version is not None else None,
         mode if isinstance(mode, str) else None,

@@ -18,6 +18,7 @@ from registry.cli import publish_remote
 from registry.environment import environment
 from registry.errors import InvalidInput
 from registry.git.store import Store
+from registry.paths import CAPSULE_DOC, parse_dir
 from registry.settings import Settings
 from registry.trust.registry_key import registry_key
 from registry.write.publish import ContractInput, Writer
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=run_contract)
     k = kinds.add_parser("capsule", help="publish the next version of a capsule")
     k.add_argument("--tenant", required=True)
-    k.add_argument("--file", required=True, metavar="capsule.yaml")
+    k.add_argument("--file", required=True, metavar=CAPSULE_DOC)
     k.set_defaults(func=run_capsule)
     for q in (c, k):
         where = q.add_mutually_exclusive_group()
@@ -132,8 +133,9 @@ def run_capsule(args: argparse.Namespace) -> int:
         store, writer = _open(args)
         result = CLI.capsule(store, args.tenant, text, writer=writer)
         version = next(v for v in result.versions if v.kind == "capsule")
+        item = parse_dir(version.key)
         lines = {
-            "Capsule": version.key.removeprefix("capsules/"),
+            "Capsule": f"{item.tenant}/{item.name}" if item is not None else version.key,
             "Version": version.version,
             "ContentHash": version.digest,
             "Signature": result.signatures[version.tag_name],

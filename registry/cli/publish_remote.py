@@ -18,6 +18,7 @@ from registry.errors import InvalidInput, RegistryError, StoreError
 from registry.gate.published import capsule_id
 from registry.model import Limits, capsule_name
 from registry.model import tenant as check_tenant
+from registry.paths import CAPSULE_DOC
 from registry.problems import Code, Problem
 from registry.validate import load_yaml
 from registry.write.publish import ContractInput
@@ -142,7 +143,7 @@ def publish_capsule(remote: Remote, tenant: str, text: bytes) -> tuple[str, dict
     Returns the capsule's name and the server's answer.
     """
     tenant = check_tenant(tenant)
-    doc = load_yaml(text, limits=Limits(), path_hint="capsule.yaml")
+    doc = load_yaml(text, limits=Limits(), path_hint=CAPSULE_DOC)
     raw = doc.get("metadata", {}).get("name") if isinstance(doc, dict) else None
     if not isinstance(raw, str):
         raise InvalidInput(

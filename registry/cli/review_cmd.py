@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
 from registry.git.store import Store
 from registry.review.changelog import contract_changelog
 from registry.review.report import review, review_github, review_json, review_markdown
@@ -42,7 +43,7 @@ def _fetch_tags(repo: str) -> None:
         return
     fetched = subprocess.run(
         ["git", "-C", repo, "fetch", "--quiet", "--no-write-fetch-head", "origin",
-         "refs/tags/contracts/*:refs/tags/contracts/*", "refs/tags/capsules/*:refs/tags/capsules/*"],
+         f"{CONTRACT_TAGS}*:{CONTRACT_TAGS}*", f"{CAPSULE_TAGS}*:{CAPSULE_TAGS}*"],
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     if fetched.returncode != 0:

@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from registry.events.cloudevents import DEFAULT_SOURCE, CloudEvent, EventType
+from registry.git.refs import TAG_PREFIX, version_of_ref
 from registry.index.snapshot import (
     CapsuleEntry,
     CapsuleVersionEntry,
@@ -34,9 +35,8 @@ from registry.index.snapshot import (
     ContractVersionEntry,
     IndexSnapshot,
 )
-from registry.paths import capsule_dir, contract_dir
+from registry.paths import CAPSULE_META, CONTRACT_META, capsule_dir, contract_dir, in_dir
 
-TAGS = "refs/tags/"
 DELETED = "DELETED"
 DEPRECATED, ACTIVE = "deprecated", "active"
 SOFT_DELETED, WHOLE = "deleted", "*"
@@ -166,24 +166,24 @@ def detect(
 
 
 def _version_event(snapshot: IndexSnapshot, ref: str, tag_id: str, source: str) -> CloudEvent | None:
-    kind, _, rest = ref.removeprefix(TAGS).partition("/")
-    key = rest.rpartition("/")[0]
-    if kind == "contracts":
-        contract = snapshot.contracts.get(key)
+    tag = version_of_ref(ref)
+    if tag is None:
+        return None
+    item = tag[0]
+    if item.tenant is None:
+        contract = snapshot.contracts.get(item.name)
         entry = next((v for v in contract.versions if v.tag_ref == ref), None) if contract else None
         return _contract_published(entry, tag_id, source) if entry else None
-    if kind == "capsules":
-        for capsule in _capsules_named(snapshot, key):
-            found = next((v for v in capsule.versions if v.tag_ref == ref), None)
-            if found is not None:
-                return _capsule_published(capsule, found, tag_id, source)
+    for capsule in _capsules_named(snapshot, item.tenant, item.name):
+        found = next((v for v in capsule.versions if v.tag_ref == ref), None)
+        if found is not None:
+            return _capsule_published(capsule, found, tag_id, source)
     return None
 
 
-def _capsules_named(snapshot: IndexSnapshot, key: str) -> list[CapsuleEntry]:
+def _capsules_named(snapshot: IndexSnapshot, tenant: str, name: str) -> list[CapsuleEntry]:
     from registry.gate.published import capsule_id
 
-    tenant, _, name = key.partition("/")
     entry = snapshot.capsules.get(capsule_id(tenant, name))
     if entry is not None:
         return [entry]
@@ -191,7 +191,7 @@ def _capsules_named(snapshot: IndexSnapshot, key: str) -> list[CapsuleEntry]:
 
 
 def _tag_name(ref: str) -> str:
-    return ref.removeprefix(TAGS)
+    return ref.removeprefix(TAG_PREFIX)
 
 
 def _contract_published(entry: ContractVersionEntry, tag_id: str, source: str) -> CloudEvent:
@@ -234,7 +234,7 @@ def _capsule_published(
 
 def _deprecated(entry: ContractEntry, head: str, history: History, source: str) -> CloudEvent:
     where = contract_dir(entry.name)
-    commit, when = history.change_of(head, f"{where}/contract.yaml")
+    commit, when = history.change_of(head, in_dir(where, CONTRACT_META))
     data = {
         "name": entry.name,
         "sunset": entry.sunset,
@@ -265,8 +265,8 @@ def _deletion(
     type_: EventType, entry: ContractEntry, which: frozenset[str], head: str, history: History, source: str
 ) -> CloudEvent:
     """``contract.deleted`` or ``contract.restored``: the whole contract (``versions`` null) or versions."""
-    where = f"contracts/{entry.name}"
-    commit, when = history.change_of(head, f"{where}/contract.yaml")
+    where = contract_dir(entry.name)
+    commit, when = history.change_of(head, in_dir(where, CONTRACT_META))
     data = {
         "name": entry.name,
         "versions": None if WHOLE in which else sorted(which),
@@ -280,7 +280,7 @@ def _capsule_changed(
     capsule: CapsuleEntry, before: str, head: str, history: History, source: str
 ) -> CloudEvent:
     where = capsule_dir(capsule.tenant, capsule.name)
-    commit, when = history.change_of(head, f"{where}/meta.yaml")
+    commit, when = history.change_of(head, in_dir(where, CAPSULE_META))
     old = dict(zip(CAPSULE_FIELDS, json.loads(before), strict=False))
     new = dict(zip(CAPSULE_FIELDS, json.loads(capsule_state(capsule)), strict=False))
     deleted = new["status"] == DELETED and old.get("status") != DELETED

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urldefrag
 
+from registry.paths import SCHEMA, contract_file, ref_contract
+
 #: Where a referenced contract's schema is copied in the bundle: ``#/$defs/<BUNDLED><name>``.
 BUNDLED = "contract:"
 #: Bounds how many contracts one bundle holds (references form a graph; cycles are fine).
@@ -25,13 +27,6 @@ MAX_CONTRACTS = 64
 REF_KEYS = ("$ref", "$dynamicRef")
 
 Reader = Callable[[str], Any | None]
-
-
-def _contract_of(ref: str) -> str | None:
-    parts = urldefrag(ref)[0].split("/")
-    if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json" and parts[1]:
-        return parts[1]
-    return None
 
 
 def _escape(name: str) -> str:
@@ -48,7 +43,7 @@ def _rewrite(node: Any, here: str | None, found: list[str]) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in REF_KEYS and isinstance(value, str):
-            target = _contract_of(value)
+            target = ref_contract(urldefrag(value)[0])
             fragment = urldefrag(value)[1]
             if target is not None:
                 if target not in found:
@@ -91,7 +86,7 @@ def tree_reader(tree: Any) -> Reader:
     """A contract's parsed schema in ``tree`` (a store snapshot, anything with ``read(path)``), or None."""
 
     def read(name: str) -> Any | None:
-        data = tree.read(f"contracts/{name}/schema.json")
+        data = tree.read(contract_file(name, SCHEMA))
         if data is None:
             return None
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from registry.digest import capsule_content_hash
 from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import CapsuleChange, Context
-from registry.paths import capsule_dir
+from registry.paths import CAPSULE_DOC, CAPSULE_META, capsule_dir, in_dir
 from registry.problems import Code
 from registry.validate import read_capsule
 
@@ -32,7 +32,7 @@ def judge_capsule(ctx: Context, tenant_id: str, name: str) -> None:
         ctx.problem(
             Code.CAPSULE_ID,
             f"meta.yaml id must be {expected_id} (derived from tenant and name), or left out",
-            f"{where}/meta.yaml",
+            in_dir(where, CAPSULE_META),
             "$.id",
         )
     content_hash = capsule_content_hash(doc.document)
@@ -46,7 +46,7 @@ def judge_capsule(ctx: Context, tenant_id: str, name: str) -> None:
             Code.CAPSULE_CONTENT_PUBLISHED,
             f"Content already published as version {earlier[content_hash]}; change the capsule "
             "or leave it as it is",
-            f"{where}/capsule.yaml",
+            in_dir(where, CAPSULE_DOC),
         )
         ctx.capsules.append(
             CapsuleChange(tenant_id, name, None, content_hash, duplicate_of=earlier[content_hash])

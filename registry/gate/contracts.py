@@ -18,10 +18,19 @@ from registry.lint.rule_changes import diff_rules, with_rule_changes
 from registry.lint.semver_policy import bump_between
 from registry.lint.wit import WitFiles, wit_files, with_wit
 from registry.model import ContractVersion
-from registry.paths import SCHEMA, contract_dir, contract_file, in_dir
+from registry.paths import (
+    CONTRACT_META,
+    EXAMPLES,
+    SCHEMA,
+    contract_dir,
+    contract_file,
+    example_file,
+    in_dir,
+    ref_contract,
+    schema_ref,
+)
 from registry.problems import Code, Problem
 from registry.validate import ContractDoc, external_refs, read_contract
-from registry.validate.documents import EXAMPLES_DIR
 
 
 def _line(v: ContractVersion) -> tuple[int, ...]:
@@ -45,8 +54,8 @@ def contract_files(snapshot: Snapshot, name: str) -> dict[str, bytes]:
     """A contract directory's files by relative name, its examples as ``examples/<file>``."""
     where = contract_dir(name)
     files = snapshot.files(where)
-    examples = snapshot.files(in_dir(where, EXAMPLES_DIR))
-    files.update({f"{EXAMPLES_DIR}/{file}": data for file, data in examples.items()})
+    examples = snapshot.files(in_dir(where, EXAMPLES))
+    files.update({example_file(file): data for file, data in examples.items()})
     return files
 
 
@@ -68,10 +77,10 @@ def judge_contract(ctx: Context, name: str) -> None:
             )
         ctx.contracts.append(ContractChange(name, None, None, False, deleted=True))
         return
-    if [d for d in ctx.new.subdirs(where) if d != EXAMPLES_DIR]:
+    if [d for d in ctx.new.subdirs(where) if d != EXAMPLES]:
         ctx.problem(
             Code.LAYOUT_PATH,
-            f"a contract directory holds files and an {EXAMPLES_DIR}/ directory, no other sub-directories",
+            f"a contract directory holds files and an {EXAMPLES}/ directory, no other sub-directories",
             where,
         )
     doc, problems = read_contract(name, contract_files(ctx.new, name), limits=ctx.policy.limits)
@@ -97,7 +106,7 @@ def judge_contract(ctx: Context, name: str) -> None:
                 Code.VERSION_IMMUTABLE,
                 f"version {version.text} is published and its content never changes; "
                 f"this change needs version {needed or 'a new version'}: set it in contract.yaml",
-                f"{where}/contract.yaml",
+                in_dir(where, CONTRACT_META),
                 "$.version",
             )
             ctx.contracts.append(ContractChange(name, version.text, version.text, False, report))
@@ -111,7 +120,7 @@ def judge_contract(ctx: Context, name: str) -> None:
             Code.VERSION_ORDER,
             f"version {version.text} is below {top.text}, the latest published in its release line; "
             f"versions only grow: use a version above {top.text}",
-            f"{where}/contract.yaml",
+            in_dir(where, CONTRACT_META),
             "$.version",
         )
         return
@@ -165,7 +174,7 @@ def _judge(
 ) -> None:
     if report is None:
         return
-    file = f"{where}/contract.yaml"
+    file = in_dir(where, CONTRACT_META)
     if ctx.policy.semver_policy:
         if verdict is not None and not verdict.ok:
             if report.breaking:
@@ -239,7 +248,7 @@ def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool
     published = read_contract(name, old, limits=ctx.policy.limits)[0]
     if published is not None and (published.rules, published.metadata) != (doc.rules, doc.metadata):
         return True  # rules and metadata are part of a version: they change with a new version only
-    mine = {"schema.json": doc.schema_text.encode()}
+    mine = {SCHEMA: doc.schema_text.encode()}
     if doc.wit:
         mine[doc.wit] = (doc.wit_text or "").encode()
     if doc.descriptor:
@@ -250,12 +259,14 @@ def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool
 def _refs(ctx: Context, name: str, schema: Any) -> None:
     for ref in external_refs(schema):
         target = ref.split("#", 1)[0]
-        parts = target.split("/")
-        if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json":
-            if ctx.new.read(contract_file(parts[1], SCHEMA)) is None:
+        other = ref_contract(target)
+        if other is None and target == schema_ref(""):
+            other = ""  # a reference into the store that names no contract: not held
+        if other is not None:
+            if ctx.new.read(contract_file(other, SCHEMA)) is None:
                 ctx.problem(
                     Code.CONTRACT_REF_UNRESOLVED,
-                    f"$ref {ref!r} names contract {parts[1]!r}, which the store does not hold; "
+                    f"$ref {ref!r} names contract {other!r}, which the store does not hold; "
                     "publish it first or fix the reference",
                     contract_file(name, SCHEMA),
                 )

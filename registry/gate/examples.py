@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry.lint.witness import Judge
-from registry.paths import CONTRACT_META, contract_dir, contract_file
+from registry.paths import CONTRACT_META, SCHEMA, contract_dir, contract_file, in_dir
 from registry.problems import Code, Problem
-from registry.validate.documents import SCHEMA_FILE, ContractDoc
+from registry.validate.documents import ContractDoc
 from registry.validate.expressions import ExpressionError, parse_cel, parse_jsonata
 from registry.validate.rules import RuleRef, rules_of
 
@@ -49,9 +49,9 @@ class MigrationResult:
 
 
 def _file_and_path(base: str, where: str) -> tuple[str, str]:
-    if where.startswith(f"{SCHEMA_FILE}#/examples/"):
-        return f"{base}/{SCHEMA_FILE}", f"$.examples[{where.rsplit('/', 1)[1]}]"
-    return f"{base}/{where}", "$"
+    if where.startswith(f"{SCHEMA}#/examples/"):
+        return in_dir(base, SCHEMA), f"$.examples[{where.rsplit('/', 1)[1]}]"
+    return in_dir(base, where), "$"
 
 
 def check_examples(doc: ContractDoc) -> list[Problem]:

@@ -18,14 +18,14 @@ from registry.gate.policy import POLICY_FILE
 from registry.git.store import Snapshot
 from registry.git.treediff import MAX_WALK_DEPTH, TREE, Change
 from registry.model import Limits, capsule_name, contract_name, tenant
+from registry.paths import CAPSULES, CONTRACTS, area, example_of, parse_file
 from registry.problems import Code, Problem
-from registry.validate.documents import EXAMPLES_DIR
 from registry.validate.fields import one_line
 
 #: Files allowed at the top of the store besides the registry's own directories.
 TOP_FILES = frozenset({POLICY_FILE, "README.md", ".gitattributes", ".gitignore"})
 #: Directories allowed at the top of the store.
-TOP_DIRS = ("contracts", "capsules", "docs")
+TOP_DIRS = (CONTRACTS, CAPSULES, "docs")
 #: What ``docs/`` may hold: UTF-8 text files with these suffixes, at most this many levels deep.
 DOCS_SUFFIXES = (".md", ".txt")
 DOCS_MAX_DEPTH = 4
@@ -123,7 +123,7 @@ def _entry(units: Units, change: Change, limits: Limits, snapshot: Snapshot) -> 
     path = change.path
     parts = path.split("/")
     if change.mode is None:  # a deletion: its unit is judged, the path itself needs no check
-        _group(units, parts, path, quiet=True)
+        _group(units, path, quiet=True)
         return
     if message := _name_problem(path):
         units.refuse(Code.LAYOUT_PATH, message, path)
@@ -135,7 +135,7 @@ def _entry(units: Units, change: Change, limits: Limits, snapshot: Snapshot) -> 
         return
     if message := _mode_problem(change):
         units.refuse(Code.FILE_MODE, message, path)
-    if _group(units, parts, path, quiet=False):
+    if _group(units, path, quiet=False):
         return
     if len(parts) == 1 and path in TOP_FILES:
         _plain_file(units, change, limits, snapshot)
@@ -148,14 +148,14 @@ def _entry(units: Units, change: Change, limits: Limits, snapshot: Snapshot) -> 
         )
 
 
-def _group(units: Units, parts: list[str], path: str, *, quiet: bool) -> bool:
+def _group(units: Units, path: str, *, quiet: bool) -> bool:
     """Mark the unit a path belongs to; True when the path is the policy or under contracts/capsules."""
     if path == POLICY_FILE:
         units.policy_changed = True
-    elif parts[0] == "contracts" and len(parts) > 1:
-        _contract(units, parts, path, quiet=quiet)
-    elif parts[0] == "capsules" and len(parts) > 1:
-        _capsule(units, parts, path, quiet=quiet)
+    elif (kind := area(path)) == "contract":
+        _contract(units, path, quiet=quiet)
+    elif kind == "capsule":
+        _capsule(units, path, quiet=quiet)
     else:
         return False
     return True
@@ -195,9 +195,9 @@ def _plain_file(units: Units, change: Change, limits: Limits, snapshot: Snapshot
         units.refuse(Code.FILE_ENCODING, "a binary file (it holds NUL bytes); store text only", change.path)
 
 
-def _contract(units: Units, parts: list[str], path: str, *, quiet: bool) -> None:
-    example = len(parts) == 4 and parts[2] == EXAMPLES_DIR
-    if len(parts) != 3 and not example:
+def _contract(units: Units, path: str, *, quiet: bool) -> None:
+    found = parse_file(path)  # a file directly in the directory, or an example in examples/
+    if found is None or ("/" in found[1] and example_of(found[1]) is None):
         if not quiet:
             units.refuse(
                 Code.LAYOUT_PATH,
@@ -207,17 +207,20 @@ def _contract(units: Units, parts: list[str], path: str, *, quiet: bool) -> None
                 path,
             )
         return
+    name = found[0].name
     try:
-        contract_name(parts[1])
+        contract_name(name)
     except InvalidName as exc:
         if not quiet:
             units.refuse(Code.NAME_INVALID, one_line(exc), path)
         return
-    units.contracts.add(parts[1])
+    units.contracts.add(name)
 
 
-def _capsule(units: Units, parts: list[str], path: str, *, quiet: bool) -> None:
-    if len(parts) != 4:
+def _capsule(units: Units, path: str, *, quiet: bool) -> None:
+    found = parse_file(path)  # a file directly in the directory
+    owner = found[0].tenant if found is not None and "/" not in found[1] else None
+    if found is None or owner is None:
         if not quiet:
             units.refuse(
                 Code.LAYOUT_PATH,
@@ -225,11 +228,12 @@ def _capsule(units: Units, parts: list[str], path: str, *, quiet: bool) -> None:
                 path,
             )
         return
+    name = found[0].name
     try:
-        tenant(parts[1])
-        capsule_name(parts[2])
+        tenant(owner)
+        capsule_name(name)
     except InvalidName as exc:
         if not quiet:
             units.refuse(Code.NAME_INVALID, one_line(exc), path)
         return
-    units.capsules.add((parts[1], parts[2]))
+    units.capsules.add((owner, name))

@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
 
 import pygit2
 
 from registry.digest import contract_digest
 from registry.errors import InvalidName
-from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
+from registry.git.refs import TAG_PREFIX, version_of_ref
 from registry.git.store import Store
 from registry.model import ContractVersion
-from registry.paths import contract_dir
+from registry.paths import Kind, capsule_dir, contract_dir, in_dir, tag_name, tags_of
 from registry.trust.sshsig import split_signed_tag
 from registry.validate.documents import ContractDoc
-
-Kind = Literal["contract", "capsule"]
 
 # Capsule ids are stable: derived from tenant and name, so every replica agrees.
 CAPSULE_ID_NAMESPACE = uuid.UUID("6f1c3a52-2d0e-4b8e-9a57-7f3e0c2b9d41")
@@ -46,11 +43,11 @@ class NewVersion:
 
     @property
     def tag_ref(self) -> str:
-        return f"{TAG_PREFIX}{self.key}/{self.version}"
+        return TAG_PREFIX + self.tag_name
 
     @property
     def tag_name(self) -> str:
-        return f"{self.key}/{self.version}"
+        return tag_name(self.key, self.version)
 
 
 @dataclass(frozen=True)
@@ -87,8 +84,8 @@ def version_digest(
         version=version,
         description=description,
         json_schema=schema_text,
-        wit_path=f"{where}/{wit}" if wit else None,
-        descriptor_path=f"{where}/{descriptor}" if descriptor else None,
+        wit_path=in_dir(where, wit) if wit else None,
+        descriptor_path=in_dir(where, descriptor) if descriptor else None,
     )
 
 
@@ -145,8 +142,8 @@ def read_published(store: Store, ref: str, tag_id: str) -> Published:
 
 def contract_versions(store: Store, name: str) -> list[Published]:
     """Every published version of a contract, in SemVer order (oldest first)."""
-    refs = store.refs_under(f"{CONTRACT_TAGS}{name}/")
-    items = [read_published(store, ref, oid) for ref, oid in refs.items() if ref.count("/") == 4]
+    refs = store.refs_under(TAG_PREFIX + tags_of(contract_dir(name)))
+    items = [read_published(store, ref, oid) for ref, oid in refs.items() if version_of_ref(ref) is not None]
 
     def order(p: Published) -> tuple[int, ContractVersion]:
         try:
@@ -159,10 +156,10 @@ def contract_versions(store: Store, name: str) -> list[Published]:
 
 def capsule_versions(store: Store, tenant: str, name: str) -> list[Published]:
     """Every published version of a capsule, by number (oldest first)."""
-    refs = store.refs_under(f"{CAPSULE_TAGS}{tenant}/{name}/")
+    refs = store.refs_under(TAG_PREFIX + tags_of(capsule_dir(tenant, name)))
     items = [
         read_published(store, ref, oid)
         for ref, oid in refs.items()
-        if ref.count("/") == 5 and ref.rsplit("/", 1)[1].isdigit()
+        if (tag := version_of_ref(ref)) is not None and tag[1].isdigit()
     ]
     return sorted(items, key=lambda p: int(p.version))

@@ -22,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 from registry.environment import environment
-from registry.git.refs import TAG_PREFIX
+from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
 
 #: Loose version tags that may gather before they are packed.
@@ -31,7 +31,7 @@ PACK_THRESHOLD = 256
 #: Refs receive-pack neither advertises nor lets a push update (``receive.hideRefs``).
 #: Version tags are the registry's alone (``registry.hooks.ref_policy``) and grow with the
 #: store; advertising them made a one-commit push over 20,000 tags ~2x slower even packed.
-HIDDEN_FROM_PUSH = ("refs/tags/contracts", "refs/tags/capsules", "refs/registry")
+HIDDEN_FROM_PUSH = (CONTRACT_TAGS.rstrip("/"), CAPSULE_TAGS.rstrip("/"), "refs/registry")
 
 # The environment a hook or a gate server hands down names the pushing repository's
 # quarantine; the packer works on the store itself.

@@ -9,6 +9,7 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry.paths import CAPSULES, CONTRACTS, ItemDir, parse_tag
 from registry.refname import check_ref_format
 
 __all__ = [
@@ -19,12 +20,20 @@ __all__ = [
     "PackedRefs",
     "check_ref_format",
     "packed_refs",
+    "version_of_ref",
 ]
 
 MAIN = "refs/heads/main"
 TAG_PREFIX = "refs/tags/"
-CONTRACT_TAGS = "refs/tags/contracts/"
-CAPSULE_TAGS = "refs/tags/capsules/"
+#: Version tags live below these, named after their item directories (``registry.paths``).
+CONTRACT_TAGS = f"{TAG_PREFIX}{CONTRACTS}/"
+CAPSULE_TAGS = f"{TAG_PREFIX}{CAPSULES}/"
+
+
+def version_of_ref(ref: str) -> tuple[ItemDir, str] | None:
+    """The item directory and version a version tag's ref names
+    (``refs/tags/contracts/<name>/<version>``, ``refs/tags/capsules/<tenant>/<name>/<n>``), or None."""
+    return parse_tag(ref.removeprefix(TAG_PREFIX)) if ref.startswith(TAG_PREFIX) else None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pygit2
 from registry.errors import RegistryError
 from registry.gate.policy import POLICY_FILE, StorePolicy, load_policy
 from registry.gate.published import capsule_id
-from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS
+from registry.git.refs import version_of_ref
 from registry.git.store import Store
 from registry.index.entries import (
     capsule_entry,
@@ -50,26 +50,18 @@ CapsuleKey = tuple[str, str]  # (tenant, name)
 _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-def _contract_ref(ref: str) -> tuple[str, str] | None:
-    parts = ref[len(CONTRACT_TAGS) :].split("/")
-    return (parts[0], parts[1]) if ref.startswith(CONTRACT_TAGS) and len(parts) == 2 else None
-
-
-def _capsule_ref(ref: str) -> tuple[str, str, int] | None:
-    parts = ref[len(CAPSULE_TAGS) :].split("/")
-    if ref.startswith(CAPSULE_TAGS) and len(parts) == 3 and parts[2].isdigit():
-        return parts[0], parts[1], int(parts[2])
-    return None
-
-
 def _group(refs: Iterable[str]) -> tuple[dict[ContractKey, list[str]], dict[CapsuleKey, list[str]]]:
+    """Version tag refs by contract and by capsule; a capsule's versions are numbers."""
     contracts: dict[ContractKey, list[str]] = defaultdict(list)
     capsules: dict[CapsuleKey, list[str]] = defaultdict(list)
     for ref in refs:
-        if (c := _contract_ref(ref)) is not None:
-            contracts[c[0]].append(ref)
-        elif (k := _capsule_ref(ref)) is not None:
-            capsules[(k[0], k[1])].append(ref)
+        if (tag := version_of_ref(ref)) is None:
+            continue
+        item, version = tag
+        if item.tenant is None:
+            contracts[item.name].append(ref)
+        elif version.isdigit():
+            capsules[(item.tenant, item.name)].append(ref)
     return contracts, capsules
 
 
@@ -86,8 +78,9 @@ class _Reading:
     def contract_versions(self, name: str, refs: Mapping[str, str]) -> list[ContractVersionEntry]:
         out = []
         for ref, tag_id in refs.items():
-            version = ref.rsplit("/", 1)[1]
-            entry = contract_version(self.reader, name, version, ref, tag_id)
+            if (tag := version_of_ref(ref)) is None:
+                continue
+            entry = contract_version(self.reader, name, tag[1], ref, tag_id)
             if entry is not None:
                 out.append(entry)
         return out
@@ -95,8 +88,9 @@ class _Reading:
     def capsule_versions(self, key: CapsuleKey, refs: Mapping[str, str]) -> list[CapsuleVersionEntry]:
         out = []
         for ref, tag_id in refs.items():
-            number = int(ref.rsplit("/", 1)[1])
-            entry = capsule_version(self.reader, key[0], key[1], number, ref, tag_id)
+            if (tag := version_of_ref(ref)) is None:
+                continue
+            entry = capsule_version(self.reader, key[0], key[1], int(tag[1]), ref, tag_id)
             if entry is not None:
                 out.append(entry)
         return out

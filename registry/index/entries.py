@@ -19,7 +19,16 @@ from registry.index.snapshot import (
     ContractVersionEntry,
 )
 from registry.model import ContractVersion
-from registry.paths import CONTRACT_META, capsule_dir, contract_dir, contract_file
+from registry.paths import (
+    CAPSULE_DOC,
+    CAPSULE_META,
+    CONTRACT_META,
+    SCHEMA,
+    capsule_dir,
+    contract_dir,
+    contract_file,
+    in_dir,
+)
 
 _ORDERS: dict[str, ContractVersion | None] = {}
 
@@ -49,8 +58,8 @@ def contract_version(
         return None
     where = contract_dir(name)
     tree = reader.tree(tag.commit, where)
-    meta_blob = reader.blob_id(tree, "contract.yaml") if tree is not None else None
-    schema_blob = reader.blob_id(tree, "schema.json") if tree is not None else None
+    meta_blob = reader.blob_id(tree, CONTRACT_META) if tree is not None else None
+    schema_blob = reader.blob_id(tree, SCHEMA) if tree is not None else None
     if tree is None or meta_blob is None or schema_blob is None:
         return None
     meta = reader.yaml(meta_blob, keep=False)
@@ -64,9 +73,9 @@ def contract_version(
         order=order,
         description=_str(meta.get("description")),
         schema_text=reader.text(schema_blob),
-        wit_path=f"{where}/{wit}" if wit else None,
+        wit_path=in_dir(where, wit) if wit else None,
         wit_text=reader.text(wit_blob) if wit_blob is not None else None,
-        descriptor_path=f"{where}/{descriptor}" if descriptor else None,
+        descriptor_path=in_dir(where, descriptor) if descriptor else None,
         descriptor_text=reader.text(descriptor_blob) if descriptor_blob is not None else None,
         digest=tag.fields.get("digest", ""),
         created_at=tag.created_at,
@@ -122,7 +131,7 @@ def capsule_version(
     if tag is None:
         return None
     tree = reader.tree(tag.commit, capsule_dir(tenant, name))
-    blob = reader.blob_id(tree, "capsule.yaml") if tree is not None else None
+    blob = reader.blob_id(tree, CAPSULE_DOC) if tree is not None else None
     document = reader.yaml(blob) if blob is not None else None
     if not isinstance(document, dict):
         return None
@@ -148,7 +157,7 @@ def capsule_main(reader: ObjectReader, head: str | None, tenant: str, name: str)
     where = capsule_dir(tenant, name)
     if head is None or reader.entry_id(head, where) is None:
         return None
-    blob = reader.entry_id(head, f"{where}/meta.yaml")
+    blob = reader.entry_id(head, in_dir(where, CAPSULE_META))
     meta = reader.yaml(blob) if blob is not None else {}
     return meta if isinstance(meta, dict) else {}
 

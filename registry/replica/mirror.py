@@ -23,6 +23,7 @@ from registry.errors import StoreError
 from registry.git.packing import PACK_THRESHOLD, keep_packed
 from registry.git.refs import CAPSULE_TAGS, CONTRACT_TAGS, TAG_PREFIX
 from registry.git.store import Store
+from registry.paths import area
 from registry.replica.tagcheck import refusal
 
 log = logging.getLogger("registry.replica")
@@ -150,7 +151,7 @@ class Mirror:
         """``signed`` split into what to promote, and the contract tags held back behind a
         refused contract tag (see ``promote``)."""
         blocking = {
-            r.commit for r in self.refused.values() if r.commit is not None and r.tag.startswith("contracts/")
+            r.commit for r in self.refused.values() if r.commit is not None and area(r.tag) == "contract"
         }
         if not blocking:
             return signed, ()

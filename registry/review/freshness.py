@@ -12,9 +12,10 @@ from __future__ import annotations
 import pygit2
 
 from registry.errors import InvalidInput, ValidationFailed
-from registry.git.refs import CONTRACT_TAGS
+from registry.git.refs import TAG_PREFIX
 from registry.git.store import Store
 from registry.model import Limits
+from registry.paths import CONTRACT_META, CONTRACTS, contract_dir, contract_file, tag_name
 from registry.validate.yamlsafe import load_yaml
 
 
@@ -22,8 +23,8 @@ def missing_tags(store: Store, base: pygit2.Oid) -> list[str]:
     """The tags (``contracts/<name>/<version>``) of contract versions at ``base`` that this clone lacks."""
     snapshot = store.snapshot(base)
     missing = []
-    for name in sorted(snapshot.subdirs("contracts")):
-        raw = snapshot.read(f"contracts/{name}/contract.yaml")
+    for name in sorted(snapshot.subdirs(CONTRACTS)):
+        raw = snapshot.read(contract_file(name, CONTRACT_META))
         if raw is None:
             continue
         try:
@@ -31,8 +32,9 @@ def missing_tags(store: Store, base: pygit2.Oid) -> list[str]:
         except ValidationFailed:
             continue  # the gate reports a broken file on its own
         version = doc.get("version") if isinstance(doc, dict) else None
-        if isinstance(version, str) and f"{CONTRACT_TAGS}{name}/{version}" not in store.repo.references:
-            missing.append(f"contracts/{name}/{version}")
+        tag = tag_name(contract_dir(name), version) if isinstance(version, str) else None
+        if tag is not None and TAG_PREFIX + tag not in store.repo.references:
+            missing.append(tag)
     return missing
 
 

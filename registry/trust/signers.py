@@ -10,6 +10,7 @@ from pygit2.enums import SortMode
 
 from registry.errors import SignatureError
 from registry.git.store import Snapshot, Store
+from registry.paths import area, capsule_tenant
 from registry.problems import Code, Problem
 from registry.trust.sshsig import PublicKey, verify_ssh
 
@@ -33,12 +34,10 @@ class Signer:
             return True
         if "editor" not in self.roles:
             return False
-        if path.startswith("contracts/"):
+        if area(path) == "contract":
             return True
-        if path.startswith("capsules/"):
-            parts = path.split("/")
-            return len(parts) > 1 and ("*" in self.tenants or parts[1] in self.tenants)
-        return False
+        owner = capsule_tenant(path)
+        return owner is not None and ("*" in self.tenants or owner in self.tenants)
 
 
 def new_commits(store: Store, old: pygit2.Oid | None, new: pygit2.Oid) -> list[pygit2.Commit]:

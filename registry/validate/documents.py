@@ -14,7 +14,17 @@ from typing import Any
 from registry.errors import InvalidName, ValidationFailed
 from registry.model import ContractVersion, Limits, capsule_name, contract_name
 from registry.model import tenant as check_tenant
-from registry.paths import capsule_dir, contract_dir
+from registry.paths import (
+    CAPSULE_DOC,
+    CAPSULE_META,
+    CONTRACT_META,
+    EXAMPLES,
+    SCHEMA,
+    capsule_dir,
+    contract_dir,
+    example_of,
+    in_dir,
+)
 from registry.problems import Code, Problem
 from registry.validate.capsule import validate_capsule, validate_capsule_meta
 from registry.validate.contract import validate_contract_meta
@@ -23,13 +33,8 @@ from registry.validate.jsonschema_doc import validate_json_schema
 from registry.validate.wit import validate_wit
 from registry.validate.yamlsafe import load_json, load_yaml
 
-CONTRACT_FILE = "contract.yaml"
-SCHEMA_FILE = "schema.json"
-#: Example instances live in ``contracts/<name>/examples/*.json``.
-EXAMPLES_DIR = "examples"
+#: Bounds the example instances read: ``contracts/<name>/examples/*.json``, and the schema's own.
 MAX_EXAMPLES = 100
-CAPSULE_FILE = "capsule.yaml"
-META_FILE = "meta.yaml"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class _Report:
         self.problems: list[Problem] = []
 
     def add(self, file: str, problems: list[Problem]) -> None:
-        self.problems += [p.at(f"{self.base}/{file}" if file else self.base) for p in problems]
+        self.problems += [p.at(in_dir(self.base, file) if file else self.base) for p in problems]
 
     def one(self, file: str, code: Code, message: str, path: str = "$") -> None:
         self.add(file, [Problem(code, message, path)])
@@ -133,14 +138,14 @@ def read_contract(
     report = _Report(contract_dir(name))
     if message := _name_problem(contract_name, name):
         report.one("", Code.NAME_INVALID, message)
-    for required in (CONTRACT_FILE, SCHEMA_FILE):
+    for required in (CONTRACT_META, SCHEMA):
         if required not in files:
             report.one(required, Code.FILE_MISSING, f"{required} is missing; every contract needs one")
 
     meta = _contract_meta(report, name, files, limits)
     schema, schema_text = _contract_schema(report, files, limits)
 
-    refused = {p.path for p in report.problems if p.file == f"{report.base}/{CONTRACT_FILE}"}
+    refused = {p.path for p in report.problems if p.file == in_dir(report.base, CONTRACT_META)}
     wit_file = _file_field(meta, "wit", refused)
     descriptor_file = _file_field(meta, "descriptor", refused)
     wit_text = _named_file(report, files, wit_file, "wit", limits)
@@ -151,7 +156,7 @@ def read_contract(
         report.load(descriptor_file, files[descriptor_file], limits=limits, json=True)
 
     examples = _examples(report, files, schema, limits)
-    expected = {CONTRACT_FILE, SCHEMA_FILE} | {f for f in (wit_file, descriptor_file) if f}
+    expected = {CONTRACT_META, SCHEMA} | {f for f in (wit_file, descriptor_file) if f}
     expected |= {f for f in files if _is_example(f)}
     report.unexpected(
         files,
@@ -184,8 +189,8 @@ def read_contract(
 
 
 def _is_example(file: str) -> bool:
-    head, _, tail = file.partition("/")
-    return head == EXAMPLES_DIR and tail.endswith(".json") and "/" not in tail and not tail.startswith(".")
+    example = example_of(file)
+    return example is not None and example.endswith(".json") and not example.startswith(".")
 
 
 def _examples(
@@ -200,27 +205,27 @@ def _examples(
             found.append((file, instance))
     if len(names) > MAX_EXAMPLES:
         report.one(
-            EXAMPLES_DIR,
+            EXAMPLES,
             Code.LAYOUT_SIZE,
             f"{len(names)} example files, more than {MAX_EXAMPLES}; keep fewer",
         )
     own = schema.get("examples") if isinstance(schema, dict) else None
     if isinstance(own, list):
-        found += [(f"{SCHEMA_FILE}#/examples/{i}", item) for i, item in enumerate(own[:MAX_EXAMPLES])]
+        found += [(f"{SCHEMA}#/examples/{i}", item) for i, item in enumerate(own[:MAX_EXAMPLES])]
     return tuple(found)
 
 
 def _contract_meta(report: _Report, name: str, files: Mapping[str, bytes], limits: Limits) -> dict[str, Any]:
     """``contract.yaml`` checked field by field and against its directory's name."""
     meta: Any = _MISSING
-    if CONTRACT_FILE in files:
-        meta = report.load(CONTRACT_FILE, files[CONTRACT_FILE], limits=limits)
+    if CONTRACT_META in files:
+        meta = report.load(CONTRACT_META, files[CONTRACT_META], limits=limits)
         if meta is not _MISSING:
-            report.add(CONTRACT_FILE, validate_contract_meta(meta))
+            report.add(CONTRACT_META, validate_contract_meta(meta))
     meta = meta if isinstance(meta, dict) else {}
     if isinstance(meta.get("name"), str) and meta["name"] != name:
         report.one(
-            CONTRACT_FILE,
+            CONTRACT_META,
             Code.NAME_MISMATCH,
             f"name {meta['name']!r} differs from the directory name {name!r}; they must be equal",
             "$.name",
@@ -232,14 +237,14 @@ def _contract_schema(report: _Report, files: Mapping[str, bytes], limits: Limits
     """``schema.json`` parsed and checked as a schema, with its text as written."""
     schema: Any = _MISSING
     schema_text: str | None = None
-    if SCHEMA_FILE in files:
-        schema_text = report.text(SCHEMA_FILE, files[SCHEMA_FILE], limit=limits.max_schema_bytes)
+    if SCHEMA in files:
+        schema_text = report.text(SCHEMA, files[SCHEMA], limit=limits.max_schema_bytes)
         if schema_text is not None:
             schema = report.load(
-                SCHEMA_FILE, files[SCHEMA_FILE], limits=limits, json=True, max_bytes=limits.max_schema_bytes
+                SCHEMA, files[SCHEMA], limits=limits, json=True, max_bytes=limits.max_schema_bytes
             )
         if schema is not _MISSING:
-            report.add(SCHEMA_FILE, validate_json_schema(schema))
+            report.add(SCHEMA, validate_json_schema(schema))
     return schema, schema_text
 
 
@@ -256,7 +261,7 @@ def _named_file(
         return None
     if file not in files:
         report.one(
-            CONTRACT_FILE,
+            CONTRACT_META,
             Code.FILE_MISSING,
             f"contract.yaml names {field} file {file!r}, which is not in the directory; "
             f"add it or drop '{field}:'",
@@ -280,35 +285,35 @@ def read_capsule(
 
     document: Any = _MISSING
     text: str | None = None
-    if CAPSULE_FILE not in files:
-        report.one(CAPSULE_FILE, Code.FILE_MISSING, f"{CAPSULE_FILE} is missing; every capsule needs one")
+    if CAPSULE_DOC not in files:
+        report.one(CAPSULE_DOC, Code.FILE_MISSING, f"{CAPSULE_DOC} is missing; every capsule needs one")
     else:
-        text = report.text(CAPSULE_FILE, files[CAPSULE_FILE], limit=limits.max_file_bytes)
+        text = report.text(CAPSULE_DOC, files[CAPSULE_DOC], limit=limits.max_file_bytes)
         if text is not None:
-            document = report.load(CAPSULE_FILE, files[CAPSULE_FILE], limits=limits)
+            document = report.load(CAPSULE_DOC, files[CAPSULE_DOC], limits=limits)
         if document is not _MISSING:
-            report.add(CAPSULE_FILE, validate_capsule(document))
+            report.add(CAPSULE_DOC, validate_capsule(document))
     if isinstance(document, dict):
         metadata = document.get("metadata")
         declared = metadata.get("name") if isinstance(metadata, dict) else None
         if isinstance(declared, str) and declared != name:
             report.one(
-                CAPSULE_FILE,
+                CAPSULE_DOC,
                 Code.NAME_MISMATCH,
                 f"metadata.name {declared!r} differs from the directory name {name!r}; they must be equal",
                 "$.metadata.name",
             )
 
     meta: Any = {}
-    if META_FILE in files:
-        meta = report.load(META_FILE, files[META_FILE], limits=limits)
+    if CAPSULE_META in files:
+        meta = report.load(CAPSULE_META, files[CAPSULE_META], limits=limits)
         if meta is None:  # an empty meta.yaml says nothing
             meta = {}
         if meta is not _MISSING:
-            report.add(META_FILE, validate_capsule_meta(meta))
+            report.add(CAPSULE_META, validate_capsule_meta(meta))
 
     report.unexpected(
-        files, {CAPSULE_FILE, META_FILE}, "a capsule directory holds capsule.yaml and meta.yaml only"
+        files, {CAPSULE_DOC, CAPSULE_META}, "a capsule directory holds capsule.yaml and meta.yaml only"
     )
     if report.failed or text is None or not isinstance(document, dict) or not isinstance(meta, dict):
         return None, report.problems

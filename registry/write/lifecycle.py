@@ -18,6 +18,7 @@ import yaml
 from registry.errors import NotFound, VersionExists
 from registry.git.store import Snapshot, Store
 from registry.model import Limits, contract_name
+from registry.paths import CONTRACT_META, contract_file
 from registry.validate import load_yaml
 from registry.write.landing import Door, OnLanded
 from registry.write.publish import PublishResult, Writer, publish
@@ -58,7 +59,7 @@ def set_deleted(
     a contract the store does not hold.
     """
     name = contract_name(name)
-    where = f"contracts/{name}/contract.yaml"
+    where = contract_file(name, CONTRACT_META)
 
     def updated(snap: Snapshot) -> tuple[dict[str, Any], Deleted, Deleted]:
         text = snap.read(where)

@@ -33,7 +33,7 @@ from registry.gate.published import NewVersion, capsule_id
 from registry.gate.verdict import Verdict
 from registry.git.store import Identity, MainMoved, Snapshot, Store
 from registry.model import ContractVersion, Limits, capsule_name, contract_name, tenant
-from registry.paths import CONTRACT_META, capsule_dir, contract_dir, in_dir
+from registry.paths import CAPSULE_DOC, CAPSULE_META, CONTRACT_META, SCHEMA, capsule_dir, contract_dir, in_dir
 from registry.trust.sshsig import SigningKey
 from registry.validate import load_yaml
 from registry.write.landing import Door, Landing, OnLanded, land_with_main
@@ -143,8 +143,8 @@ def publish(
 
 def _dir_changes(snap: Snapshot, where: str, files: Mapping[str, bytes]) -> dict[str, bytes | None]:
     """Replace a directory's files: write ``files``, delete what else was there."""
-    changes: dict[str, bytes | None] = {f"{where}/{n}": None for n in snap.files(where)}
-    changes.update({f"{where}/{n}": data for n, data in files.items()})
+    changes: dict[str, bytes | None] = {in_dir(where, n): None for n in snap.files(where)}
+    changes.update({in_dir(where, n): data for n, data in files.items()})
     return changes
 
 
@@ -214,14 +214,14 @@ def publish_contract(
         meta = _contract_meta(
             item, name, version, snap.read(in_dir(where, CONTRACT_META)), in_dir(where, CONTRACT_META)
         )
-        files: dict[str, bytes] = {"schema.json": item.schema_text.encode()}
+        files: dict[str, bytes] = {SCHEMA: item.schema_text.encode()}
         if item.wit:
             meta["wit"] = item.wit[0]
             files[item.wit[0]] = item.wit[1].encode()
         if item.descriptor:
             meta["descriptor"] = item.descriptor[0]
             files[item.descriptor[0]] = item.descriptor[1].encode()
-        files["contract.yaml"] = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).encode()
+        files[CONTRACT_META] = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).encode()
         return _dir_changes(snap, where, files)
 
     def expect(verdict: Verdict) -> None:
@@ -258,7 +258,7 @@ def publish_capsule(
     fresh one (stable id, ACTIVE) is written for a new capsule.
     """
     tenant_id = tenant(tenant_id)
-    doc = load_yaml(document_text, limits=limits or Limits(), path_hint="capsule.yaml")
+    doc = load_yaml(document_text, limits=limits or Limits(), path_hint=CAPSULE_DOC)
     raw_name = doc.get("metadata", {}).get("name") if isinstance(doc, dict) else None
     if not isinstance(raw_name, str):
         raise InvalidInput(
@@ -269,13 +269,13 @@ def publish_capsule(
     where = capsule_dir(tenant_id, name)
 
     def build(snap: Snapshot) -> Mapping[str, bytes | None]:
-        files = {"capsule.yaml": document_text}
+        files = {CAPSULE_DOC: document_text}
         if meta is not None:
-            files["meta.yaml"] = yaml.safe_dump(dict(meta), sort_keys=False).encode()
-        elif snap.read(f"{where}/meta.yaml") is None:
+            files[CAPSULE_META] = yaml.safe_dump(dict(meta), sort_keys=False).encode()
+        elif snap.read(in_dir(where, CAPSULE_META)) is None:
             fresh = {"id": capsule_id(tenant_id, name), "status": "ACTIVE"}
-            files["meta.yaml"] = yaml.safe_dump(fresh, sort_keys=False).encode()
-        return {f"{where}/{n}": data for n, data in files.items()}
+            files[CAPSULE_META] = yaml.safe_dump(fresh, sort_keys=False).encode()
+        return {in_dir(where, n): data for n, data in files.items()}
 
     def expect(verdict: Verdict) -> None:
         if not any(v.kind == "capsule" and v.key == where for v in verdict.versions):

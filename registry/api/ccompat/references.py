@@ -26,7 +26,7 @@ from urllib.parse import urldefrag, urljoin
 
 from registry.api.ccompat.errors import CcompatError
 from registry.index.schema_ids import NumberedVersion, SchemaIdTable
-from registry.paths import SCHEMA, contract_file
+from registry.paths import SCHEMA, contract_file, ref_contract, schema_ref
 from registry.validate import external_refs
 
 #: Bounds how many references a registration may carry.
@@ -46,14 +46,6 @@ class Reference:
         return {"name": self.name, "subject": self.subject, "version": self.version}
 
 
-def contract_of(ref: str) -> str | None:
-    """The contract a store ``$ref`` names (``../<name>/schema.json#…``), else None."""
-    parts = urldefrag(ref)[0].split("/")
-    if len(parts) == 3 and parts[0] == ".." and parts[2] == "schema.json" and parts[1]:
-        return parts[1]
-    return None
-
-
 def _base(schema: Any) -> str:
     found = schema.get("$id") if isinstance(schema, dict) else None
     return found if isinstance(found, str) else ""
@@ -67,8 +59,8 @@ def served(
     base = _base(schema)
     found: dict[str, Reference] = {}
     for ref in external_refs(schema):
-        name = contract_of(ref)
         target = urldefrag(ref)[0]
+        name = ref_contract(target)
         if name is None or target in found:
             continue
         versions = table.subject(name)
@@ -92,7 +84,7 @@ def rewritten(schema: Any, names: dict[str, str]) -> Any:
         if key in REF_KEYS and isinstance(value, str):
             uri, fragment = urldefrag(value)
             if uri in names:
-                value = f"../{names[uri]}/schema.json" + (f"#{fragment}" if fragment else "")
+                value = schema_ref(names[uri]) + (f"#{fragment}" if fragment else "")
         out[key] = rewritten(value, names)
     return out
 

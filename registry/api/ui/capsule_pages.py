@@ -18,6 +18,7 @@ from registry.api.ui.site import Site, url
 from registry.api.ui.verification import offline_commands
 from registry.auth.principal import ANY_TENANT, VIEWER, Principal
 from registry.errors import InvalidInput, NotFound
+from registry.git.refs import TAG_PREFIX
 from registry.index.snapshot import CapsuleEntry, IndexSnapshot
 
 
@@ -93,7 +94,7 @@ def capsule_page(site: Site, principal: Principal, capsule_id: str, version: str
         }
         for v in reversed(c.versions)
     ]
-    tag_name = shown.tag_ref.removeprefix("refs/tags/")
+    tag_name = shown.tag_ref.removeprefix(TAG_PREFIX)
     return Page(
         "capsule.html",
         f"{c.tenant}/{c.name}",

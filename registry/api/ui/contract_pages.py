@@ -18,6 +18,7 @@ from registry.api.ui.site import Site, url
 from registry.api.ui.verification import offline_commands
 from registry.auth.principal import READ_SCOPE, Principal
 from registry.errors import InvalidInput
+from registry.git.refs import TAG_PREFIX
 from registry.index.snapshot import ContractEntry, ContractVersionEntry
 from registry.lint import CompatReport, check
 
@@ -137,7 +138,7 @@ def version_page(site: Site, principal: Principal, name: str, version: str) -> P
     contract, found = find_version(snapshot, name, version)
     policy = site.policy(snapshot)
     verified = site.verifications.of(site.store(), found.tag_ref, found.tag_id, snapshot.head)
-    tag_name = found.tag_ref.removeprefix("refs/tags/")
+    tag_name = found.tag_ref.removeprefix(TAG_PREFIX)
     return Page(
         "version.html",
         f"{contract.name} {found.version}",

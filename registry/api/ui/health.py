@@ -19,6 +19,7 @@ from registry.auth.principal import ADMIN, READ_SCOPE, Principal
 from registry.events.outbox import FILE_NAME as OUTBOX_FILE
 from registry.gate.accepted import accepted, untagged
 from registry.ops.probes import readiness
+from registry.paths import area, capsule_tenant
 
 
 def pending_events(store_path: Path) -> int | None:
@@ -37,10 +38,10 @@ def pending_events(store_path: Path) -> int | None:
 
 
 def _may_read(principal: Principal, tag_name: str) -> bool:
-    parts = tag_name.split("/")
-    if parts[0] == "contracts":
+    if area(tag_name) == "contract":
         return principal.has_scope(READ_SCOPE)
-    return principal.has_role(ADMIN) and len(parts) > 1 and principal.may_access_tenant(parts[1])
+    owner = capsule_tenant(tag_name)
+    return principal.has_role(ADMIN) and owner is not None and principal.may_access_tenant(owner)
 
 
 def health_page(site: Site, principal: Principal) -> Page:

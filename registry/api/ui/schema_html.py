@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from markupsafe import Markup, escape
 
-_OTHER_CONTRACT = re.compile(r"^\.\./([A-Za-z0-9][A-Za-z0-9._-]{0,127})/schema\.json(?:#.*)?$")
+from registry.errors import InvalidName
+from registry.model import contract_name
+from registry.paths import ref_contract
+
 _INDENT = "  "
 
 
@@ -51,6 +53,17 @@ def _local_target(ref: str, doc: Any) -> str | None:
         else:
             return None
     return pointer
+
+
+def _other_contract(ref: str) -> str | None:
+    """The contract a ``$ref`` to another contract's schema names, when it is a contract name."""
+    name = ref_contract(ref.partition("#")[0])
+    if name is None:
+        return None
+    try:
+        return contract_name(name)
+    except InvalidName:
+        return None
 
 
 def _refs(doc: Any) -> Iterator[str]:
@@ -94,8 +107,8 @@ class _Writer:
         local = _local_target(ref, self.doc)
         if local is not None:
             return "#" + anchor_id(local)
-        m = _OTHER_CONTRACT.match(ref)
-        return self.contract_link(m.group(1)) if m else None
+        other = _other_contract(ref)
+        return self.contract_link(other) if other is not None else None
 
     def write(self, node: Any, pointer: str, depth: int) -> None:
         if isinstance(node, dict) and node:
