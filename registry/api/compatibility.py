@@ -1,7 +1,8 @@
 """``POST /registry/contracts/{name}/compatibility``: the gate's compatibility verdict, without publishing.
 
 The proposed schema is read as the gate reads ``schema.json`` (same limits, same
-metaschema check) and compared, with the linter, against the published versions the
+metaschema check, the store's ``default_dialect`` for a schema without ``$schema``, as for
+the published versions) and compared, with the linter, against the published versions the
 gate would compare it with: the version below it, or, in a ``*_TRANSITIVE`` mode, every
 version below it in its release line (all of them when the store's semver policy is off).
 The answer is the linter's JSON report (``registry lint compare --format json``) plus
@@ -35,7 +36,8 @@ def schema_text(value: Any) -> str:
 
 
 def read_schema(text: str, policy: StorePolicy) -> Any:
-    """The parsed schema, or the problems the gate would refuse ``schema.json`` with."""
+    """The schema as the gate reads it (in the store's dialect), or the problems the gate
+    would refuse ``schema.json`` with."""
     limits = policy.limits
     try:
         schema = load_json(
@@ -43,6 +45,7 @@ def read_schema(text: str, policy: StorePolicy) -> Any:
         )
     except ValidationFailed as exc:
         raise ValidationFailed(exc.problems, message=f"jsonSchema is not valid JSON: {exc.message}") from None
+    schema = policy.in_dialect(schema)
     problems = [p for p in validate_json_schema(schema) if p.severity == "error"]
     if problems:
         found = "; ".join(p.render() for p in problems[:10])
@@ -92,7 +95,7 @@ def compatibility(
         )
     lower = [v for v in published if proposed is None or v.order < proposed]
     compared = _compared(lower, proposed, m.transitive, policy.semver_policy)
-    history = [(v.version, json.loads(v.schema_text)) for v in compared]
+    history = [(v.version, policy.in_dialect(json.loads(v.schema_text))) for v in compared]
     report = check(history, schema, mode=m, policy=p)
     if wit is not None:
         report = with_wit(

@@ -125,7 +125,7 @@ def changelog(contract: ContractEntry, policy: StorePolicy) -> str:
     The same rendering as ``registry changelog``, from the index's copies of the schemas and WIT.
     """
     mode, lint_policy = policy.lint_settings(contract.compatibility, contract.policy)
-    schemas = [json.loads(v.schema_text) for v in contract.versions]
+    schemas = [policy.in_dialect(json.loads(v.schema_text)) for v in contract.versions]
     entries: list[tuple[str, str | None, CompatReport]] = []
     for i, v in enumerate(contract.versions):
         if i == 0:

@@ -81,7 +81,8 @@ def main_updates(store: Store, *, since: str | None) -> list[tuple[pygit2.Oid | 
 
 def contract_version_at(snap: Snapshot, name: str, policy: StorePolicy) -> NewVersion | None:
     """The version a valid contract directory describes, with its digest."""
-    doc, _ = read_contract(name, snap.files(contract_dir(name)), limits=policy.limits)
+    files = snap.files(contract_dir(name))
+    doc, _ = read_contract(name, files, limits=policy.limits, default_dialect=policy.default_dialect)
     return contract_version(doc) if doc is not None else None
 
 

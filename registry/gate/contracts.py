@@ -45,9 +45,15 @@ def _parse_version(text: str) -> ContractVersion | None:
         return None
 
 
-def _published_schema(store: Store, name: str, commit: pygit2.Oid) -> Any:
-    text = store.snapshot(commit).read(contract_file(name, SCHEMA))
-    return json.loads(text) if text is not None else {}
+def _published_schema(ctx: Context, name: str, commit: pygit2.Oid) -> Any:
+    """A published version's schema as the gate reads the proposal: in the store's dialect."""
+    text = ctx.store.snapshot(commit).read(contract_file(name, SCHEMA))
+    return ctx.policy.in_dialect(json.loads(text)) if text is not None else {}
+
+
+def _read(ctx: Context, name: str, files: dict[str, bytes]) -> tuple[ContractDoc | None, list[Problem]]:
+    """A contract directory read with the store's limits, its schema in the store's dialect."""
+    return read_contract(name, files, limits=ctx.policy.limits, default_dialect=ctx.policy.default_dialect)
 
 
 def contract_files(snapshot: Snapshot, name: str) -> dict[str, bytes]:
@@ -60,8 +66,7 @@ def contract_files(snapshot: Snapshot, name: str) -> dict[str, bytes]:
 
 
 def _published_doc(ctx: Context, name: str, commit: pygit2.Oid) -> ContractDoc | None:
-    files = contract_files(ctx.store.snapshot(commit), name)
-    return read_contract(name, files, limits=ctx.policy.limits)[0]
+    return _read(ctx, name, contract_files(ctx.store.snapshot(commit), name))[0]
 
 
 def judge_contract(ctx: Context, name: str) -> None:
@@ -83,7 +88,7 @@ def judge_contract(ctx: Context, name: str) -> None:
             f"a contract directory holds files and an {EXAMPLES}/ directory, no other sub-directories",
             where,
         )
-    doc, problems = read_contract(name, contract_files(ctx.new, name), limits=ctx.policy.limits)
+    doc, problems = _read(ctx, name, contract_files(ctx.new, name))
     ctx.problems.extend(problems)
     if doc is None:
         return
@@ -222,7 +227,7 @@ def _check(
     history = []
     for v in versions:
         commit = by_version[v].commit
-        old = _published_schema(ctx.store, name, commit)
+        old = _published_schema(ctx, name, commit)
         history.append((v.text, bundled(old, tree_reader(ctx.store.snapshot(commit)))))
     try:
         report = check(history, bundled(doc.schema, tree_reader(ctx.new)), mode=mode, policy=lint_policy)
@@ -245,7 +250,7 @@ def _files_differ(ctx: Context, name: str, commit: pygit2.Oid, doc: Any) -> bool
     old = contract_files(ctx.store.snapshot(commit), name)
     if not old:
         return True
-    published = read_contract(name, old, limits=ctx.policy.limits)[0]
+    published = _read(ctx, name, old)[0]
     if published is not None and (published.rules, published.metadata) != (doc.rules, doc.metadata):
         return True  # rules and metadata are part of a version: they change with a new version only
     mine = {SCHEMA: doc.schema_text.encode()}

@@ -1,8 +1,9 @@
 """The store policy: ``registry.yaml`` at the root of ``main``.
 
-It holds the default compatibility mode and lint policy, the semver switch, size
-limits, whether pushed commits must be signed, and the signers with their roles and
-tenants. Changing it needs an admin signer (the gate checks that).
+It holds the default compatibility mode and lint policy, the semver switch, the dialect
+a schema without ``$schema`` is read in, size limits, whether pushed commits must be
+signed, and the signers with their roles and tenants. Changing it needs an admin signer
+(the gate checks that).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from registry.problems import Code, Problem
 from registry.trust.signers import Signer, allowed_keys
 from registry.trust.sshsig import PublicKey
 from registry.validate.contract import COMPATIBILITY_MODES, POLICIES
+from registry.validate.dialects import DEFAULT_DIALECT, DIALECTS, in_dialect
 from registry.validate.fields import (
     FLAG,
     Codes,
@@ -49,6 +51,8 @@ class StorePolicy:
     require_signed_commits: bool = False
     limits: Limits = field(default_factory=Limits)
     signers: tuple[Signer, ...] = ()
+    #: The dialect a schema without ``$schema`` is read in (``registry.validate.dialects``).
+    default_dialect: str = DEFAULT_DIALECT
 
     def allowed_keys(self) -> dict[bytes, str]:
         return allowed_keys(self.signers)
@@ -64,11 +68,17 @@ class StorePolicy:
             Policy.parse(policy or self.default_policy),
         )
 
+    def in_dialect(self, schema: Any) -> Any:
+        """A stored or proposed schema as every door of this store reads it: in its own
+        ``$schema``'s dialect, else in ``default_dialect``. The stored bytes never change."""
+        return in_dialect(schema, self.default_dialect)
+
     def to_yaml(self) -> str:
         doc: dict[str, Any] = {
             "version": 1,
             "default_compatibility": self.default_compatibility,
             "default_policy": self.default_policy,
+            "default_dialect": self.default_dialect,
             "semver_policy": self.semver_policy,
             "require_signed_commits": self.require_signed_commits,
             "limits": dataclasses.asdict(self.limits),
@@ -86,14 +96,7 @@ class StorePolicy:
 
     def with_signer(self, signer: Signer) -> StorePolicy:
         others = tuple(s for s in self.signers if s.principal != signer.principal)
-        return StorePolicy(
-            self.default_compatibility,
-            self.default_policy,
-            self.semver_policy,
-            self.require_signed_commits,
-            self.limits,
-            (*others, signer),
-        )
+        return dataclasses.replace(self, signers=(*others, signer))
 
 
 #: The highest value registry.yaml may give each limit: past these, reading one document
@@ -127,6 +130,13 @@ def _ssh_key(value: str) -> str | None:
     return None
 
 
+def _dialect(value: str) -> str | None:
+    """A dialect name from ``DIALECTS``; the message says what the field means and the choices."""
+    if (message := one_of(tuple(DIALECTS))(value)) is None:
+        return None
+    return f"{message}; it names the dialect a schema without $schema is read in (default {DEFAULT_DIALECT})"
+
+
 def _tenant(value: str) -> str | None:
     if value == "*":
         return None
@@ -155,6 +165,7 @@ POLICY_FIELDS = Table(
         "version": Rule(int, "the number 1", whole_number(least=1, most=1)),
         "default_compatibility": Rule(str, "a string", one_of(COMPATIBILITY_MODES)),
         "default_policy": Rule(str, "a string", one_of(POLICIES)),
+        "default_dialect": Rule(str, "a dialect name such as draft-07", _dialect),
         "semver_policy": FLAG,
         "require_signed_commits": FLAG,
         "limits": Table(
@@ -222,12 +233,13 @@ def parse_policy(doc: Any) -> tuple[StorePolicy | None, list[Problem]]:
     )
     defaults = StorePolicy()
     policy = StorePolicy(
-        doc.get("default_compatibility") or defaults.default_compatibility,
-        doc.get("default_policy") or defaults.default_policy,
-        _flag(doc, "semver_policy", defaults.semver_policy),
-        _flag(doc, "require_signed_commits", defaults.require_signed_commits),
-        Limits(**(doc.get("limits") or {})),
-        signers,
+        default_compatibility=doc.get("default_compatibility") or defaults.default_compatibility,
+        default_policy=doc.get("default_policy") or defaults.default_policy,
+        semver_policy=_flag(doc, "semver_policy", defaults.semver_policy),
+        require_signed_commits=_flag(doc, "require_signed_commits", defaults.require_signed_commits),
+        limits=Limits(**(doc.get("limits") or {})),
+        signers=signers,
+        default_dialect=doc.get("default_dialect") or defaults.default_dialect,
     )
     return policy, []
 

@@ -30,7 +30,7 @@ def contract_changelog(store: Store, name: str) -> str:
     for p in published:
         snap = store.snapshot(p.commit)
         text = snap.read(contract_file(name, SCHEMA))
-        schemas.append(json.loads(text) if text else {})
+        schemas.append(policy.in_dialect(json.loads(text)) if text else {})
         version_meta = load_yaml(snap.read(contract_file(name, CONTRACT_META)) or b"", limits=policy.limits)
         rules.append(version_meta.get("rules") if isinstance(version_meta, dict) else None)
         wits.append(wit_files(snap.files(contract_dir(name))))

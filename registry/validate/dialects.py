@@ -1,9 +1,12 @@
 """The dialect a schema without ``$schema`` is read in: one rule for every door.
 
-A store names it in ``default_dialect`` (default 2020-12); ``registry lint compare`` takes
-``--default-dialect``. Reading a schema in a dialect is the same as writing that dialect's
-``$schema`` at its top, so :func:`in_dialect` does exactly that, and the validator, the
-linter and the witness search all see one explicit dialect.
+A store names it in ``registry.yaml``'s ``default_dialect`` (default 2020-12);
+``registry lint compare`` takes ``--default-dialect``. Reading a schema in a dialect is the
+same as writing that dialect's ``$schema`` at its top, so :func:`in_dialect` does exactly
+that, and the validator, the linter and the witness search all see one explicit dialect.
+Each door applies it where it reads a schema (the gate in ``read_contract`` and for the
+published versions it compares with, the HTTP doors through ``StorePolicy.in_dialect``);
+a schema's stored bytes are never rewritten.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from registry.errors import InvalidInput
+from registry.schema_validator import DEFAULT_DIALECT as IMPLICIT_URI
+from registry.schema_validator import KNOWN_DIALECTS
 
 #: Dialect names accepted in settings and flags, with the ``$schema`` each stands for.
 DIALECTS: dict[str, str] = {
@@ -21,6 +26,11 @@ DIALECTS: dict[str, str] = {
     "draft-04": "http://json-schema.org/draft-04/schema#",
 }
 DEFAULT_DIALECT = "2020-12"
+# Every dialect named here is one the validator builds; and what every reader (the validator,
+# the linter, the witness search) assumes without ``$schema`` is the default here, so leaving
+# it implicit in ``in_dialect`` reads it the same.
+assert all(uri.rstrip("#") in KNOWN_DIALECTS for uri in DIALECTS.values()), "a dialect the validator lacks"
+assert DIALECTS[DEFAULT_DIALECT] == IMPLICIT_URI, "the default dialect differs from the validator's"
 
 
 def parse_dialect(name: str) -> str:

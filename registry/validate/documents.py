@@ -28,6 +28,7 @@ from registry.paths import (
 from registry.problems import Code, Problem
 from registry.validate.capsule import validate_capsule, validate_capsule_meta
 from registry.validate.contract import validate_contract_meta
+from registry.validate.dialects import in_dialect
 from registry.validate.fields import one_line
 from registry.validate.jsonschema_doc import validate_json_schema
 from registry.validate.wit import validate_wit
@@ -39,7 +40,8 @@ MAX_EXAMPLES = 100
 
 @dataclass(frozen=True)
 class ContractDoc:
-    """One contract as its directory holds it; ``schema_text`` is the schema file as written."""
+    """One contract as its directory holds it; ``schema_text`` is the schema file as written,
+    ``schema`` the schema as read: in the store's default dialect when it names no ``$schema``."""
 
     name: str
     version: ContractVersion
@@ -128,12 +130,14 @@ def _name_problem(check: Any, value: str) -> str | None:
 
 
 def read_contract(
-    name: str, files: Mapping[str, bytes], *, limits: Limits
+    name: str, files: Mapping[str, bytes], *, limits: Limits, default_dialect: str
 ) -> tuple[ContractDoc | None, list[Problem]]:
     """Read ``contracts/<name>/``: ``contract.yaml``, ``schema.json`` and the files it names.
 
-    ``files`` maps names relative to the directory to their bytes. The document is None
-    whenever any error was found; warnings come back with a document.
+    ``files`` maps names relative to the directory to their bytes. A schema without
+    ``$schema`` is read, validated and compared in ``default_dialect`` (the store's,
+    ``registry.validate.dialects``). The document is None whenever any error was found;
+    warnings come back with a document.
     """
     report = _Report(contract_dir(name))
     if message := _name_problem(contract_name, name):
@@ -143,7 +147,7 @@ def read_contract(
             report.one(required, Code.FILE_MISSING, f"{required} is missing; every contract needs one")
 
     meta = _contract_meta(report, name, files, limits)
-    schema, schema_text = _contract_schema(report, files, limits)
+    schema, schema_text = _contract_schema(report, files, limits, default_dialect)
 
     refused = {p.path for p in report.problems if p.file == in_dir(report.base, CONTRACT_META)}
     wit_file = _file_field(meta, "wit", refused)
@@ -233,8 +237,10 @@ def _contract_meta(report: _Report, name: str, files: Mapping[str, bytes], limit
     return meta
 
 
-def _contract_schema(report: _Report, files: Mapping[str, bytes], limits: Limits) -> tuple[Any, str | None]:
-    """``schema.json`` parsed and checked as a schema, with its text as written."""
+def _contract_schema(
+    report: _Report, files: Mapping[str, bytes], limits: Limits, default_dialect: str
+) -> tuple[Any, str | None]:
+    """``schema.json`` parsed, read in its dialect and checked as a schema, with its text as written."""
     schema: Any = _MISSING
     schema_text: str | None = None
     if SCHEMA in files:
@@ -244,6 +250,7 @@ def _contract_schema(report: _Report, files: Mapping[str, bytes], limits: Limits
                 SCHEMA, files[SCHEMA], limits=limits, json=True, max_bytes=limits.max_schema_bytes
             )
         if schema is not _MISSING:
+            schema = in_dialect(schema, default_dialect)
             report.add(SCHEMA, validate_json_schema(schema))
     return schema, schema_text
 

@@ -1,9 +1,11 @@
 """A contract's JSON Schema checked as a schema: its metaschema, and its ``$ref``s.
 
 The dialect is the one the schema names in ``$schema`` (draft-04, -06, -07, 2019-09 or
-2020-12); a schema that names none is read as draft 2020-12, as the store's layout
-says. Local references (``#…``) must resolve inside the document; other references
-are returned by ``external_refs`` for the gate to resolve against other contracts.
+2020-12); a schema that names none is read as draft 2020-12. A door that reads schemas
+in another default dialect (a store's ``default_dialect``) writes it into the schema
+first, with ``registry.validate.dialects.in_dialect``. Local references (``#…``) must
+resolve inside the document; other references are returned by ``external_refs`` for the
+gate to resolve against other contracts.
 """
 
 from __future__ import annotations
@@ -112,9 +114,17 @@ _DRAFT7 = "http://json-schema.org/draft-07/schema#"
 def _tuple_items(schema: Any) -> list[Problem]:
     """One problem per ``items`` array: draft 7's tuple, which 2020-12 spells ``prefixItems``.
 
-    Under 2020-12 (also the dialect of a schema without ``$schema``) the metaschema only
-    says the array "is not of type object"; this says which ``$schema`` to add instead.
+    Under 2020-12 (also the dialect of a schema without ``$schema`` in a store whose
+    ``default_dialect`` is 2020-12) the metaschema only says the array "is not of type
+    object"; this says which ``$schema`` to add instead.
     """
+    if isinstance(schema, dict) and "$schema" in schema:
+        why = f'$schema names draft 2020-12: name draft 7 instead ("$schema": "{_DRAFT7}"), '
+    else:
+        why = (
+            "this schema is read as draft 2020-12 (no $schema says otherwise): "
+            f'add "$schema": "{_DRAFT7}" at the top, '
+        )
     found: list[Problem] = []
     stack: list[tuple[Any, list[str | int]]] = [(schema, [])]
     while stack and len(found) < 20:
@@ -128,9 +138,7 @@ def _tuple_items(schema: Any) -> list[Problem]:
             found.append(
                 Problem(
                     Code.SCHEMA_METASCHEMA,
-                    "items holds an array, draft 7's tuple; this schema is read as draft 2020-12 "
-                    f'(no $schema says otherwise): add "$schema": "{_DRAFT7}" at the top, '
-                    "or write the tuple as prefixItems",
+                    f"items holds an array, draft 7's tuple; {why}or write the tuple as prefixItems",
                     jsonpath([*path, "items"]),
                     keyword="items",
                 )

@@ -16,6 +16,7 @@ from registry.validate.contract import CONTRACT_FIELDS
 from registry.validate.fields import Rule, Table
 
 KEY = SigningKey.generate().public.openssh()
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
 OTHER_KEY = SigningKey.generate().public.openssh()
 
 
@@ -40,6 +41,7 @@ def test_a_full_policy_reads_back_what_it_says() -> None:
         "version": 1,
         "default_compatibility": "FULL_TRANSITIVE",
         "default_policy": "strict",
+        "default_dialect": "draft-07",
         "semver_policy": False,
         "require_signed_commits": True,
         "limits": {"max_yaml_nodes": 5000, "max_files": 50},
@@ -48,6 +50,7 @@ def test_a_full_policy_reads_back_what_it_says() -> None:
     policy, found = parse_policy(doc)
     assert found == [] and policy is not None
     assert (policy.default_compatibility, policy.default_policy) == ("FULL_TRANSITIVE", "strict")
+    assert policy.default_dialect == "draft-07"
     assert (policy.semver_policy, policy.require_signed_commits) == (False, True)
     assert policy.limits == Limits(max_yaml_nodes=5000, max_files=50)
     [who] = policy.signers
@@ -65,10 +68,32 @@ def test_defaults_fill_what_is_left_out_or_null() -> None:
     assert policy.signers[0].tenants == ("*",)
 
 
-def test_to_yaml_round_trips_every_limit() -> None:
-    policy = StorePolicy(limits=Limits(max_yaml_nodes=123, max_files=45)).with_signer(
-        Signer("registry", SigningKey.generate().public, ("admin",), ("*",))
+def test_the_default_dialect_is_2020_12_and_read_into_a_schema_without_schema() -> None:
+    policy, _ = parse_policy({})
+    assert policy is not None and policy.default_dialect == "2020-12"
+    assert policy.in_dialect({"type": "string"}) == {"type": "string"}
+    draft7, _ = parse_policy({"default_dialect": "draft-07"})
+    assert draft7 is not None
+    assert draft7.in_dialect({"type": "string"}) == {"$schema": DRAFT7, "type": "string"}
+    own = {"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "string"}
+    assert draft7.in_dialect(own) == own
+
+
+def test_an_unknown_default_dialect_names_the_field_the_rule_and_the_choices() -> None:
+    [problem] = parse_policy({"default_dialect": "draft-99"})[1]
+    assert (problem.rule, problem.path, problem.file) == (
+        "policy.value[default_dialect]",
+        "$.default_dialect",
+        "registry.yaml",
     )
+    assert "must be one of 2020-12, 2019-09, draft-07, draft-06, draft-04, got 'draft-99'" in problem.message
+    assert "write 'draft-07', not 'Draft-07'" in message({"default_dialect": "Draft-07"})
+
+
+def test_to_yaml_round_trips_every_limit() -> None:
+    policy = StorePolicy(
+        limits=Limits(max_yaml_nodes=123, max_files=45), default_dialect="draft-06"
+    ).with_signer(Signer("registry", SigningKey.generate().public, ("admin",), ("*",)))
     assert parse_policy(yaml.safe_load(policy.to_yaml())) == (policy, [])
 
 
@@ -105,6 +130,8 @@ def test_case_is_refused_with_the_right_spelling_in_both_files() -> None:
     [
         ("just text", [("policy.type", "$")]),
         ({"default_compatibility": "SIDEWAYS"}, [("policy.value", "$.default_compatibility")]),
+        ({"default_dialect": "draft-99"}, [("policy.value", "$.default_dialect")]),
+        ({"default_dialect": 7}, [("policy.type", "$.default_dialect")]),
         ({"semver_policy": "yes"}, [("policy.type", "$.semver_policy")]),
         ({"require_signed_commits": 1}, [("policy.type", "$.require_signed_commits")]),
         ({"version": 2}, [("policy.value", "$.version")]),

@@ -21,6 +21,12 @@ def test_a_tuple_items_array_without_schema_is_refused_with_the_schema_to_add() 
     assert f'"$schema": "{DRAFT7}"' in problem.message and "prefixItems" in problem.message
 
 
+def test_a_tuple_under_a_declared_2020_12_is_refused_naming_draft_7() -> None:
+    (problem,) = validate_json_schema({"$schema": "https://json-schema.org/draft/2020-12/schema", **TUPLE})
+    assert "$schema names draft 2020-12" in problem.message and f'"$schema": "{DRAFT7}"' in problem.message
+    assert "no $schema says otherwise" not in problem.message
+
+
 def test_the_same_tuple_under_draft_7_is_valid() -> None:
     assert validate_json_schema({"$schema": DRAFT7, **TUPLE}) == []
 

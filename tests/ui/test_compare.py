@@ -11,6 +11,7 @@ from registry.api.ui.compare import compare, side_by_side
 from registry.index.snapshot import ContractVersionEntry
 from registry.lint import Mode, Policy
 from registry.model import ContractVersion
+from registry.validate.dialects import DEFAULT_DIALECT
 
 
 def entry(version: str, schema: dict[str, Any]) -> ContractVersionEntry:
@@ -27,7 +28,9 @@ NEW = {"type": "object", "properties": {"age": {"type": "string"}}, "required": 
 
 
 def test_a_break_comes_with_its_kind_pointer_example_and_bump() -> None:
-    c = compare(entry("1.0.0", OLD), entry("1.1.0", NEW), Mode.BACKWARD, Policy.LENIENT)
+    c = compare(
+        entry("1.0.0", OLD), entry("1.1.0", NEW), Mode.BACKWARD, Policy.LENIENT, dialect=DEFAULT_DIALECT
+    )
     (finding,) = [f for f in c.findings if f.breaking]
     assert finding.kind == "type_changed" and finding.pointer == "/properties/age/type"
     assert finding.bump == "major"
@@ -37,8 +40,15 @@ def test_a_break_comes_with_its_kind_pointer_example_and_bump() -> None:
 
 
 def test_no_verdict_on_a_step_backwards_and_none_needed_for_the_same_schema() -> None:
-    assert compare(entry("2.0.0", NEW), entry("1.0.0", OLD), Mode.BACKWARD, Policy.LENIENT).verdict is None
-    same = compare(entry("1.0.0", OLD), entry("1.0.1", OLD), Mode.BACKWARD, Policy.LENIENT)
+    assert (
+        compare(
+            entry("2.0.0", NEW), entry("1.0.0", OLD), Mode.BACKWARD, Policy.LENIENT, dialect=DEFAULT_DIALECT
+        ).verdict
+        is None
+    )
+    same = compare(
+        entry("1.0.0", OLD), entry("1.0.1", OLD), Mode.BACKWARD, Policy.LENIENT, dialect=DEFAULT_DIALECT
+    )
     assert same.findings == () and same.breaking == 0
 
 
@@ -64,7 +74,11 @@ def test_an_insertion_and_a_deletion_leave_the_other_side_empty() -> None:
 def test_each_finding_says_the_bump_it_needs_alone() -> None:
     described = {**OLD, "description": "a person"}
     widened = {**OLD, "properties": {"age": {"type": "integer"}, "name": {"type": "string"}}}
-    c = compare(entry("1.0.0", OLD), entry("1.0.1", described), Mode.BACKWARD, Policy.LENIENT)
+    c = compare(
+        entry("1.0.0", OLD), entry("1.0.1", described), Mode.BACKWARD, Policy.LENIENT, dialect=DEFAULT_DIALECT
+    )
     assert [f.bump for f in c.findings] == ["patch"]
-    c = compare(entry("1.0.0", OLD), entry("1.1.0", widened), Mode.BACKWARD, Policy.LENIENT)
+    c = compare(
+        entry("1.0.0", OLD), entry("1.1.0", widened), Mode.BACKWARD, Policy.LENIENT, dialect=DEFAULT_DIALECT
+    )
     assert [f.bump for f in c.findings] == ["minor"]

@@ -9,6 +9,7 @@ import yaml
 
 from registry.model import Limits
 from registry.validate import read_capsule, read_contract
+from registry.validate.dialects import DEFAULT_DIALECT
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
 
@@ -35,7 +36,10 @@ def found(problems: list[Any]) -> list[tuple[str, str | None]]:
 
 def test_read_contract(ritual_wit: str, limits: Limits) -> None:
     doc, problems = read_contract(
-        "ritual.started", contract_files(ritual_wit, sunset="2027-01-31"), limits=limits
+        "ritual.started",
+        contract_files(ritual_wit, sunset="2027-01-31"),
+        limits=limits,
+        default_dialect=DEFAULT_DIALECT,
     )
     assert problems == []
     assert doc is not None
@@ -50,13 +54,15 @@ def test_read_contract(ritual_wit: str, limits: Limits) -> None:
 
 
 def test_contract_name_must_match_directory(ritual_wit: str, limits: Limits) -> None:
-    doc, problems = read_contract("ritual.ended", contract_files(ritual_wit), limits=limits)
+    doc, problems = read_contract(
+        "ritual.ended", contract_files(ritual_wit), limits=limits, default_dialect=DEFAULT_DIALECT
+    )
     assert doc is None
     assert found(problems) == [("name.mismatch", "contracts/ritual.ended/contract.yaml")]
 
 
 def test_contract_needs_its_two_files(limits: Limits) -> None:
-    doc, problems = read_contract("a", {}, limits=limits)
+    doc, problems = read_contract("a", {}, limits=limits, default_dialect=DEFAULT_DIALECT)
     assert doc is None
     assert found(problems) == [
         ("file.missing", "contracts/a/contract.yaml"),
@@ -67,7 +73,7 @@ def test_contract_needs_its_two_files(limits: Limits) -> None:
 def test_named_files_must_exist(ritual_wit: str, limits: Limits) -> None:
     files = contract_files(ritual_wit)
     del files["ritual.wit"]
-    _, problems = read_contract("ritual.started", files, limits=limits)
+    _, problems = read_contract("ritual.started", files, limits=limits, default_dialect=DEFAULT_DIALECT)
     assert [(p.rule, p.file, p.path) for p in problems] == [
         ("file.missing", "contracts/ritual.started/contract.yaml", "$.wit")
     ]
@@ -76,7 +82,7 @@ def test_named_files_must_exist(ritual_wit: str, limits: Limits) -> None:
 def test_unreferenced_files_are_unexpected(ritual_wit: str, limits: Limits) -> None:
     files = contract_files(ritual_wit, wit=None)
     files["notes.txt"] = b"x"
-    _, problems = read_contract("ritual.started", files, limits=limits)
+    _, problems = read_contract("ritual.started", files, limits=limits, default_dialect=DEFAULT_DIALECT)
     assert found(problems) == [
         ("file.unexpected", "contracts/ritual.started/notes.txt"),
         ("file.unexpected", "contracts/ritual.started/ritual.wit"),
@@ -88,7 +94,7 @@ def test_problems_of_each_file_are_attributed(ritual_wit: str, limits: Limits) -
     files["schema.json"] = b'{"type": "objec"}'
     files["ritual.wit"] = ritual_wit.replace("u64", "u64z").encode()
     files["descriptor.json"] = b"{"
-    doc, problems = read_contract("ritual.started", files, limits=limits)
+    doc, problems = read_contract("ritual.started", files, limits=limits, default_dialect=DEFAULT_DIALECT)
     assert doc is None
     assert found(problems) == [
         ("schema.metaschema[anyOf]", "contracts/ritual.started/schema.json"),
@@ -100,14 +106,27 @@ def test_problems_of_each_file_are_attributed(ritual_wit: str, limits: Limits) -
 
 def test_schema_size_limit(ritual_wit: str) -> None:
     _, problems = read_contract(
-        "ritual.started", contract_files(ritual_wit), limits=Limits(max_schema_bytes=20)
+        "ritual.started",
+        contract_files(ritual_wit),
+        limits=Limits(max_schema_bytes=20),
+        default_dialect=DEFAULT_DIALECT,
     )
     assert found(problems) == [("file.too_large", "contracts/ritual.started/schema.json")]
 
 
+def test_a_schema_without_schema_is_read_in_the_dialect_given_and_kept_as_written(limits: Limits) -> None:
+    text = json.dumps({"type": "array", "items": [{"type": "string"}]})
+    files = {"contract.yaml": b"name: a\nversion: 1.0.0\n", "schema.json": text.encode()}
+    doc, problems = read_contract("a", files, limits=limits, default_dialect="draft-07")
+    assert problems == [] and doc is not None
+    assert doc.schema["$schema"] == "http://json-schema.org/draft-07/schema#" and doc.schema_text == text
+    doc, problems = read_contract("a", files, limits=limits, default_dialect=DEFAULT_DIALECT)
+    assert doc is None and found(problems) == [("schema.metaschema[items]", "contracts/a/schema.json")]
+
+
 def test_bad_contract_yaml(limits: Limits) -> None:
     files = {"contract.yaml": b"name: [a\n", "schema.json": b"{}"}
-    doc, problems = read_contract("a", files, limits=limits)
+    doc, problems = read_contract("a", files, limits=limits, default_dialect=DEFAULT_DIALECT)
     assert doc is None and found(problems) == [("yaml.syntax", "contracts/a/contract.yaml")]
 
 
@@ -173,6 +192,6 @@ def test_capsule_layout(hello: dict[str, Any], limits: Limits) -> None:
 
 def test_a_refused_file_name_is_reported_once(ritual_wit: str, limits: Limits) -> None:
     files = contract_files(ritual_wit, wit="../ritual.wit")
-    _, problems = read_contract("ritual.started", files, limits=limits)
+    _, problems = read_contract("ritual.started", files, limits=limits, default_dialect=DEFAULT_DIALECT)
     on_meta = [(p.rule, p.path) for p in problems if p.file == "contracts/ritual.started/contract.yaml"]
     assert on_meta == [("contract.field[wit]", "$.wit")]

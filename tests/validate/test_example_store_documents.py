@@ -8,6 +8,7 @@ import pytest
 
 from registry.model import Limits
 from registry.validate import load_yaml, read_capsule, read_contract
+from registry.validate.dialects import DEFAULT_DIALECT
 
 STORE = Path(__file__).resolve().parents[2] / "example-store"
 CONTRACTS = sorted(p for p in (STORE / "contracts").iterdir() if p.is_dir())
@@ -26,7 +27,9 @@ def test_store_has_the_examples() -> None:
 
 @pytest.mark.parametrize("directory", CONTRACTS, ids=lambda p: p.name)
 def test_example_contract_is_valid(directory: Path) -> None:
-    doc, problems = read_contract(directory.name, _files(directory), limits=Limits())
+    doc, problems = read_contract(
+        directory.name, _files(directory), limits=Limits(), default_dialect=DEFAULT_DIALECT
+    )
     assert [p.render() for p in problems] == []
     assert doc is not None
 

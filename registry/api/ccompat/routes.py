@@ -289,7 +289,7 @@ def compatible_with(
         report = subjects.plan(entry, proposal, policy, cc.bundler(snapshot)).report
     else:
         mode, lint = subjects.lint_settings(entry, policy)
-        report = subjects.compare([against.entry], proposal, mode, lint, cc.bundler(snapshot))
+        report = subjects.compare([against.entry], proposal, mode, lint, cc.bundler(snapshot), policy=policy)
     return views.respond(views.compatibility_body(report, _flag(verbose), subjects.messages(report)))
 
 

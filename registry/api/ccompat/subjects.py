@@ -1,7 +1,9 @@
 """What the Confluent-compatible door decides about a proposed schema, without any HTTP.
 
 - :func:`read_proposal` reads a request body (``{"schema": "…", "schemaType": "JSON"}``)
-  as the gate reads ``schema.json``: the same limits, the same metaschema check.
+  as the gate reads ``schema.json``: the same limits, the same metaschema check, in the
+  store's ``default_dialect`` when the schema names no ``$schema`` (as :func:`compare`
+  reads it and every published version). The text is kept as sent: it is what is published.
 - :func:`same_schema` finds a published version with the same schema. Schemas are the
   same when they are the same JSON value (RFC 8259: object member order and whitespace
   do not matter), which is what Confluent's clients expect from a re-registration.
@@ -87,7 +89,7 @@ def read_proposal(body: Any, policy: StorePolicy) -> Proposal:
         )
     except RegistryError as exc:
         raise CcompatError.invalid_schema(exc.message) from None
-    errors = [p for p in validate_json_schema(schema) if p.severity == "error"]
+    errors = [p for p in validate_json_schema(policy.in_dialect(schema)) if p.severity == "error"]
     if errors:
         raise CcompatError.invalid_schema("; ".join(p.render() for p in errors[:10]))
     metadata, rules = read_data_contract(body)
@@ -146,11 +148,14 @@ def compare(
     mode: Mode,
     lint: Policy,
     bundle: Bundler | None = None,
+    *,
+    policy: StorePolicy,
 ) -> CompatReport:
-    """The linter's report on the proposal against ``history`` (oldest first); with ``bundle``,
-    references to other contracts are compared by what they mean, as the gate compares them."""
-    old = [(v.version, json.loads(v.schema_text)) for v in history]
-    new = proposal.schema
+    """The linter's report on the proposal against ``history`` (oldest first), every schema
+    read in the store's dialect; with ``bundle``, references to other contracts are compared
+    by what they mean, as the gate compares them."""
+    old = [(v.version, policy.in_dialect(json.loads(v.schema_text))) for v in history]
+    new = policy.in_dialect(proposal.schema)
     if bundle is not None:
         old = [(name, bundle(v, schema)) for (name, schema), v in zip(old, history, strict=True)]
         new = bundle(None, new)
@@ -191,14 +196,14 @@ def plan(
     """
     mode, lint = lint_settings(entry, policy)
     if entry is None or not entry.versions:
-        return Plan(FIRST_VERSION, check([], proposal.schema, mode=mode, policy=lint), ())
+        return Plan(FIRST_VERSION, check([], policy.in_dialect(proposal.schema), mode=mode, policy=lint), ())
     latest = entry.latest
     rules = diff_rules(latest.rules, proposal.rules if proposal.rules is not None else latest.rules)
-    report = with_rule_changes(compare([latest], proposal, mode, lint, bundle), rules, mode)
+    report = with_rule_changes(compare([latest], proposal, mode, lint, bundle, policy=policy), rules, mode)
     version = _smallest_above(latest, report)
     history = compared(entry.versions, ContractVersion.parse(version), mode, policy)
     if [v.version for v in history] != [latest.version]:
-        report = with_rule_changes(compare(history, proposal, mode, lint, bundle), rules, mode)
+        report = with_rule_changes(compare(history, proposal, mode, lint, bundle, policy=policy), rules, mode)
         version = _smallest_above(latest, report)
     return Plan(version, report, tuple(history))
 

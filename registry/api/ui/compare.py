@@ -1,8 +1,9 @@
 """Two versions of a contract compared: the linter's findings and a side-by-side diff of the schemas.
 
 The findings are the gate's own (:func:`registry.lint.check` under the contract's mode and
-policy), each with the instance that shows a break; the required bump and the verdict on
-the version step are :func:`registry.lint.version_verdict`'s. The text diff is of both
+policy, each schema read in the store's dialect), each with the instance that shows a break;
+the required bump and the verdict on the version step are
+:func:`registry.lint.version_verdict`'s. The text diff is of both
 schemas indented alike, so a reformatting alone shows no change; long unchanged runs are
 folded so a large schema stays readable.
 """
@@ -26,6 +27,7 @@ from registry.lint import (
     required_bump,
     version_verdict,
 )
+from registry.validate.dialects import in_dialect
 
 #: Unchanged lines kept around each change; longer unchanged runs are folded.
 CONTEXT = 3
@@ -85,10 +87,13 @@ def _finding(change: Change, mode: Mode) -> Finding:
     )
 
 
-def compare(old: ContractVersionEntry, new: ContractVersionEntry, mode: Mode, policy: Policy) -> Comparison:
-    """What changed from ``old`` to ``new``, judged as the gate judges a step between them."""
-    old_schema: Any = json.loads(old.schema_text)
-    new_schema: Any = json.loads(new.schema_text)
+def compare(
+    old: ContractVersionEntry, new: ContractVersionEntry, mode: Mode, policy: Policy, *, dialect: str
+) -> Comparison:
+    """What changed from ``old`` to ``new``, judged as the gate judges a step between them
+    (``dialect``: the store's ``default_dialect``, for a schema without ``$schema``)."""
+    old_schema: Any = in_dialect(json.loads(old.schema_text), dialect)
+    new_schema: Any = in_dialect(json.loads(new.schema_text), dialect)
     report = check([(old.version, old_schema)], new_schema, mode=mode, policy=policy)
     findings = tuple(_finding(c, report.mode) for c in report.changes)
     verdict = version_verdict(old.version, new.version, report) if new.order > old.order else None

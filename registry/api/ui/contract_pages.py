@@ -21,6 +21,7 @@ from registry.errors import InvalidInput
 from registry.git.refs import TAG_PREFIX
 from registry.index.snapshot import ContractEntry, ContractVersionEntry
 from registry.lint import CompatReport, check
+from registry.validate.dialects import in_dialect
 
 #: Longest search the list takes (the API's bound for ``q``).
 MAX_QUERY = 256
@@ -79,10 +80,11 @@ def contract_list(site: Site, principal: Principal, q: str | None) -> Page:
     return Page("contracts.html", "Contracts", {"rows": rows, "q": q, "total": total, "url": url}, key)
 
 
-def _history(site: Site, contract: ContractEntry, policy_key: tuple[str, str]) -> list[dict[str, Any]]:
-    """Each version newest first with the linter's report against the one before (the changelog)."""
-    mode, lint_policy = policy_key
-    schemas = [json.loads(v.schema_text) for v in contract.versions]
+def _history(site: Site, contract: ContractEntry, policy_key: tuple[str, str, str]) -> list[dict[str, Any]]:
+    """Each version newest first with the linter's report against the one before (the changelog),
+    each schema read in the store's dialect."""
+    mode, lint_policy, dialect = policy_key
+    schemas = [in_dialect(json.loads(v.schema_text), dialect) for v in contract.versions]
     entries: list[dict[str, Any]] = []
     for i, v in enumerate(contract.versions):
         report: CompatReport | None = None
@@ -110,8 +112,9 @@ def contract_page(site: Site, principal: Principal, name: str) -> Page:
         }
         for v in reversed(contract.versions)
     ]
-    key = ("changelog", contract.name, contract.versions[-1].tag_id, str(mode), str(lint_policy))
-    history = site.kept(key, lambda: _history(site, contract, (str(mode), str(lint_policy))))
+    settings = (str(mode), str(lint_policy), policy.default_dialect)
+    key = ("changelog", contract.name, contract.versions[-1].tag_id, *settings)
+    history = site.kept(key, lambda: _history(site, contract, settings))
     latest = contract.latest
     return Page(
         "contract.html",
@@ -177,9 +180,11 @@ def compare_page(site: Site, principal: Principal, name: str, old: str | None, n
     ordered = contract.versions
     new_v = _pick(contract, new, ordered[-1])
     old_v = _pick(contract, old, ordered[-2] if len(ordered) > 1 else ordered[-1])
-    mode, lint_policy = site.policy(snapshot).lint_settings(contract.compatibility, contract.policy)
-    key = ("compare", old_v.tag_id, new_v.tag_id, str(mode), str(lint_policy))
-    result = site.kept(key, lambda: compare(old_v, new_v, mode, lint_policy))
+    policy = site.policy(snapshot)
+    mode, lint_policy = policy.lint_settings(contract.compatibility, contract.policy)
+    dialect = policy.default_dialect
+    key = ("compare", old_v.tag_id, new_v.tag_id, str(mode), str(lint_policy), dialect)
+    result = site.kept(key, lambda: compare(old_v, new_v, mode, lint_policy, dialect=dialect))
     return Page(
         "compare.html",
         f"{contract.name}: {old_v.version} → {new_v.version}",
