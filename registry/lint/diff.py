@@ -118,9 +118,14 @@ class Engine:
     """Compares two schema documents; holds the memo for their (old, new) pointer pairs."""
 
     def __init__(self, old: Any, new: Any, *, policy: Policy, new_doc: Document | None = None) -> None:
-        self.old_doc = Document(old)
-        # A transitive check compares one proposal with every version: index it once.
-        self.new_doc = new_doc if new_doc is not None and new_doc.root is new else Document(new)
+        # A transitive check compares one proposal with every version: index it once, and
+        # read each version beside it (what they share is read once).
+        if new_doc is not None and new_doc.root is new:
+            self.old_doc = Document(old, like=new_doc)
+            self.new_doc = new_doc
+        else:
+            self.old_doc = Document(old)
+            self.new_doc = Document(new, like=self.old_doc)
         self.policy = policy
         self._memo: dict[Key, list[Change]] = {}
         # Pairs being compared, outermost first: key and the changes assumed for it so far.

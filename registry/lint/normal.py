@@ -15,7 +15,10 @@ nor is anything beside ``unevaluated*``, which sees every adjacent keyword.
 
 from __future__ import annotations
 
+import io
 import json
+import marshal
+import pickle
 from typing import Any
 
 from registry.lint.refs import ANNOTATIONS, Document, Resolved, is_trivially_true, join
@@ -50,16 +53,52 @@ def canonical(value: Any) -> str:
 def plainly_same(a: Any, b: Any) -> bool:
     """Whether two subschemas are spelled the same and refer to nothing, so mean the same.
 
-    ``==`` alone says 1 == 1.0 == true; ``repr`` tells them apart (and is much faster than
-    a canonical JSON text). A different key order reads as different: then the engine
-    compares them in full, which is slower but no less right. Any reference below (even a
-    name merely ending in "Ref") also sends them the long way, since the two documents
-    may resolve it differently.
+    ``==`` alone says 1 == 1.0 == true; their serialisations tell them apart. ``marshal``
+    (format 2, which never shares repeated objects, so equal values give equal bytes) writes
+    a type code before every value and is about twice as fast as ``repr``, which takes its
+    place for what it cannot write. A different key order reads as different: then the
+    engine compares them in full, which is slower but no less right. Any reference below
+    (even text that merely contains "Ref") also sends them the long way, since the two
+    documents may resolve it differently.
     """
     if a != b:
         return False
-    text = repr(a)
-    return text == repr(b) and "Ref'" not in text and "$ref'" not in text
+    try:
+        data = marshal.dumps(a, 2)
+    except ValueError:
+        text = repr(a)
+        return text == repr(b) and "Ref'" not in text and "$ref'" not in text
+    return data == marshal.dumps(b, 2) and b"Ref" not in data and b"$ref" not in data
+
+
+def plainly_same_names(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """The names both maps hold whose subschemas are :func:`plainly_same`.
+
+    Most properties of a large schema are unchanged: the equal ones are serialised as one
+    list per side and compared in one go, which costs a fraction of a call per name; only
+    when those differ (a 1 beside a true, a reference) is each name asked in turn.
+    """
+    equal = [name for name, schema in old.items() if name in new and schema == new[name]]
+    try:
+        ours = _exact([old[name] for name in equal])
+        if ours == _exact([new[name] for name in equal]) and b"Ref" not in ours and b"$ref" not in ours:
+            return set(equal)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        pass
+    return {name for name in equal if plainly_same(old[name], new[name])}
+
+
+def _exact(values: list[Any]) -> bytes:
+    """Bytes equal only for values equal in type as well (1, 1.0 and true differ).
+
+    A pickle without its memo: nothing in it depends on which objects are shared, so
+    equal values always give equal bytes. Twice as fast as ``marshal`` here.
+    """
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(values)
+    return out.getvalue()
 
 
 def effective(keyword: str, members: list[Any]) -> list[int]:

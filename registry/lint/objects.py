@@ -15,7 +15,7 @@ from registry.lint import bounds
 from registry.lint.change import collapse
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
-from registry.lint.normal import plainly_same
+from registry.lint.normal import plainly_same_names
 from registry.lint.pair import ABSENT, Located, Pair
 from registry.lint.patterns import search
 from registry.lint.refs import is_false, is_trivially_true
@@ -69,10 +69,11 @@ _WHERE = {"open": "", "partial": " (it was covered by a catch-all schema)", "clo
 def compare_properties(pair: Pair) -> None:
     old, new = _props(pair.old), _props(pair.new)
     lenient = pair.engine.policy is Policy.LENIENT
+    same = plainly_same_names(old, new)
     for name in [*old, *(n for n in new if n not in old)]:
         if name in old and name in new:
             # Most properties of a large schema are unchanged: skip them before any lookup.
-            if not plainly_same(old[name], new[name]):
+            if name not in same:
                 where = pair.at("properties", name)
                 pair.out.extend(pair.compare_member("properties", name, where))
             continue

@@ -87,6 +87,11 @@ MAX_SCHEMA_DEPTH = 64
 #: JSON values (``const``, ``enum``, ``default`` …) nested deeper than this are refused likewise.
 MAX_JSON_DEPTH = 256
 _SCHEMA, _MAP, _VALUE = 0, 1, 2
+_CONTAINERS = (dict, list)
+_ABSENT: Any = object()
+_NO_TWINS: dict[str, Any] = {}
+#: Levels of nesting below which a document read beside another skips what they share.
+_TWIN_LEVELS = 8
 #: Integers beyond this size are refused: Python cannot even print one past 4,300 digits.
 MAX_INTEGER = 10**1000
 
@@ -98,60 +103,89 @@ class Document:
     (``schema.depth``, ``schema.number``), so the engine's recursion stays bounded.
     """
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, *, like: Document | None = None) -> None:
         self.root = root
         # Drafts 3 to 7 ignore every keyword beside ``$ref`` (draft 7 core 8.3); 2019-09 on
         # apply them too. Read from the document's own ``$schema``.
         self.ref_ignores_siblings = legacy_dialect(root)
         self._anchors: dict[str, str] = {}
         self._ids: dict[str, str] = {}
-        self._path: list[str] = []
-        self._index(root, 0, 0, _SCHEMA)
+        # A subtree equal to the one at the same place of ``like`` (read already, with no
+        # anchor or id anywhere) is within the bounds and holds no anchor or id either: it is
+        # not read again. The two sides of a comparison are mostly equal.
+        twin = like.root if like is not None and not like._anchors and not like._ids else _ABSENT
+        if isinstance(root, dict):
+            self._visit_map(root, 0, 0, _SCHEMA, None, twin)
+        elif isinstance(root, list):
+            self._visit_list(root, 0, 0, _SCHEMA, None, twin)
 
-    def _pointer(self) -> str:
-        return "".join("/" + escape(t) for t in self._path)
+    # Reading a document records its anchors and ids and refuses it past the bounds. Nodes are
+    # visited in document order, so the first of two equal anchors wins; recursion is bounded
+    # by the limits before it can go deeper. One call per container: this runs on every node.
 
-    def _index(self, node: Any, depth: int, nesting: int, role: int) -> bool:
-        """Record anchors, ids and ref-free subtrees; refuse documents past the bounds.
-
-        ``role`` says what ``node`` is: a schema, a map or list of schemas, or a plain value.
-        Recursion here is bounded by the limits before it can go deeper.
-        """
+    def _visit_list(
+        self, node: list[Any], depth: int, nesting: int, role: int, path: _Path, twin: Any
+    ) -> None:
         if depth > MAX_SCHEMA_DEPTH or nesting > MAX_JSON_DEPTH:
-            raise _too_deep(self._pointer(), schema=depth > MAX_SCHEMA_DEPTH)
-        has_ref = False
-        is_map = isinstance(node, dict)
-        if is_map:
-            has_ref = role == _SCHEMA and self._record(node)
-            children: Any = node.items()
-        elif isinstance(node, list):
-            children = ((str(i), value) for i, value in enumerate(node))
-        else:
-            return False
-        for key, value in children:
-            if isinstance(value, dict | list):
-                # A list of schemas keeps its role and depth; a map's entries get theirs by key.
-                child_depth, child_role = _child(role, key, value, depth) if is_map else (depth, role)
-                self._path.append(key)
-                if self._index(value, child_depth, nesting + 1, child_role):
-                    has_ref = True
-                self._path.pop()
+            raise _too_deep(_pointer(path), schema=depth > MAX_SCHEMA_DEPTH)
+        # Each level compares its subtree with the twin's again: a few levels only, so the
+        # comparisons stay linear in the document, whatever its depth.
+        twins = twin if nesting < _TWIN_LEVELS and isinstance(twin, list) else ()
+        for i, value in enumerate(node):
+            if isinstance(value, _CONTAINERS):
+                other = twins[i] if i < len(twins) else _ABSENT
+                if other is not _ABSENT and other == value:
+                    continue
+                # A list of schemas keeps its role and depth.
+                if isinstance(value, dict):
+                    self._visit_map(value, depth, nesting + 1, role, (path, str(i)), other)
+                else:
+                    self._visit_list(value, depth, nesting + 1, role, (path, str(i)), other)
             elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
-                raise _too_big(self._pointer() + "/" + escape(key))
-        return has_ref
+                raise _too_big(_pointer((path, str(i))))
 
-    def _record(self, node: dict[str, Any]) -> bool:
-        """Note a schema's anchor and id; whether it refers elsewhere itself."""
+    def _visit_map(
+        self, node: dict[str, Any], depth: int, nesting: int, role: int, path: _Path, twin: Any
+    ) -> None:
+        if depth > MAX_SCHEMA_DEPTH or nesting > MAX_JSON_DEPTH:
+            raise _too_deep(_pointer(path), schema=depth > MAX_SCHEMA_DEPTH)
+        if role == _SCHEMA and ("$anchor" in node or "$id" in node):
+            self._record(node, path)
+        twins = twin if nesting < _TWIN_LEVELS and isinstance(twin, dict) else _NO_TWINS
+        nesting += 1
+        for key, value in node.items():
+            if isinstance(value, _CONTAINERS):
+                other = twins.get(key, _ABSENT)
+                if other is not _ABSENT and other == value:
+                    continue
+                # An entry of a map of schemas is a schema one level down; a schema's keyword
+                # holds a schema, a map or list of them, or a plain value.
+                if role == _MAP:
+                    child_depth, child_role = depth + 1, _SCHEMA
+                elif role == _SCHEMA and key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+                    child_depth, child_role = depth, _MAP
+                elif role == _SCHEMA and (key in _SUBSCHEMA or key in _SUBSCHEMA_LISTS):
+                    child_depth, child_role = depth + 1, _SCHEMA
+                else:
+                    child_depth, child_role = depth, _VALUE
+                if isinstance(value, dict):
+                    self._visit_map(value, child_depth, nesting, child_role, (path, key), other)
+                else:
+                    self._visit_list(value, child_depth, nesting, child_role, (path, key), other)
+            elif type(value) is int and not -MAX_INTEGER < value < MAX_INTEGER:
+                raise _too_big(_pointer((path, key)))
+
+    def _record(self, node: dict[str, Any], path: _Path) -> None:
+        """Note a schema's anchor and id."""
         anchor = node.get("$anchor")
         if isinstance(anchor, str):
-            self._anchors.setdefault(anchor, self._pointer())
+            self._anchors.setdefault(anchor, _pointer(path))
         ident = node.get("$id")
         if isinstance(ident, str) and len(ident) > 1 and ident.startswith("#") and "/" not in ident:
             # A plain-name fragment ``$id`` is draft 6-7's spelling of ``$anchor`` (draft 7 core 8.2.3).
-            self._anchors.setdefault(unquote(ident[1:]), self._pointer())
-        elif isinstance(ident, str) and self._path:
-            self._ids.setdefault(ident.rstrip("#"), self._pointer())
-        return isinstance(node.get("$ref"), str) or "$dynamicRef" in node or "$recursiveRef" in node
+            self._anchors.setdefault(unquote(ident[1:]), _pointer(path))
+        elif isinstance(ident, str) and path is not None:
+            self._ids.setdefault(ident.rstrip("#"), _pointer(path))
 
     def lookup(self, pointer: str) -> Any:
         node = self.root
@@ -245,23 +279,23 @@ def legacy_dialect(root: Any) -> bool:
     return isinstance(declared, str) and any(name in declared for name in _LEGACY)
 
 
+#: Where a node lies while the document is read: (parent's place, key), None at the root.
+_Path = tuple["_Path", str] | None
+
+
+def _pointer(path: _Path) -> str:
+    tokens: list[str] = []
+    while path is not None:
+        path, key = path
+        tokens.append(key)
+    return "".join("/" + escape(t) for t in reversed(tokens))
+
+
 def _tokens(pointer: str) -> Iterator[str]:
     if not pointer:
         return
     for token in pointer.lstrip("/").split("/") if pointer.startswith("/") else [pointer]:
         yield token.replace("~1", "/").replace("~0", "~")
-
-
-def _child(role: int, key: str, value: Any, depth: int) -> tuple[int, int]:
-    """The schema depth and role of ``value``, found under ``key`` of a node in ``role``."""
-    if role == _MAP:
-        return depth + 1, _SCHEMA
-    if role == _SCHEMA:
-        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
-            return depth, _MAP
-        if key in _SUBSCHEMA or key in _SUBSCHEMA_LISTS:
-            return depth + 1, _SCHEMA
-    return depth, _VALUE
 
 
 def _too_deep(pointer: str, *, schema: bool) -> LimitExceeded:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from registry.errors import LimitExceeded
-from registry.lint import check, diff
+from registry.lint import Mode, check, diff
 from registry.lint.patterns import search, translate
 from registry.lint.refs import MAX_SCHEMA_DEPTH
 
@@ -128,3 +128,31 @@ def test_concurrent_diffs_leave_the_recursion_limit_alone() -> None:
     for thread in threads:
         thread.join()
     assert set(limits) == {sys.getrecursionlimit()}
+
+
+def test_the_side_read_beside_the_other_is_still_bounded_where_they_differ() -> None:
+    # The new side skips what it shares with the old one, and nothing more: a deep or
+    # huge value where they differ is refused, whichever side holds it.
+    shared = {f"p{i}": {"type": "string"} for i in range(50)}
+    old = {"properties": {**shared, "x": {"type": "string"}}}
+    deep = {"properties": {**shared, "x": nested_properties(100)}}
+    huge = {"properties": {**shared, "x": {"maximum": 10**5000}}}
+    for new in (deep, huge):
+        for pair in ((old, new), (new, old)):
+            with pytest.raises(LimitExceeded):
+                diff(*pair)
+        with pytest.raises(LimitExceeded):
+            check([("1", old), ("2", old)], new, mode=Mode.BACKWARD_TRANSITIVE)
+
+
+def test_an_anchor_is_found_in_either_side_read_beside_the_other() -> None:
+    anchored = {"$defs": {"t": {"$anchor": "t", "type": "string"}}, "properties": {"a": {"$ref": "#t"}}}
+    narrowed = {
+        "$defs": {"t": {"$anchor": "t", "type": "string", "maxLength": 3}},
+        "properties": {"a": {"$ref": "#t"}},
+    }
+    (change,) = diff(anchored, narrowed)
+    assert change.kind.value == "max_length_tightened"
+    # The shared subtree holding the anchor is read on both sides.
+    moved = {"$defs": {"t": {"$anchor": "t", "type": "string"}}, "properties": {"a": {"$ref": "#t"}, "b": {}}}
+    assert [c.kind.value for c in diff(anchored, moved)] == ["property_added"]
