@@ -88,6 +88,7 @@ RULES: tuple[tuple[frozenset[str], Rule], ...] = (
     *arrays.RULES,
     *conditionals.RULES,
     (frozenset({"$ref"}), _unresolved_ref),
+    (proven.MARKING, proven.marking),
 )
 KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL | combinators.KEYWORDS
 

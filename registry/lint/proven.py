@@ -25,7 +25,8 @@ from typing import Any
 
 from registry.lint.change import Change
 from registry.lint.kinds import ChangeKind
-from registry.lint.pair import Pair
+from registry.lint.pair import Pair, presence
+from registry.lint.refs import is_trivially_true
 
 Shape = Callable[[Any], bool]
 PREFIX = "could not prove this change compatible: "
@@ -234,6 +235,36 @@ def _below_evaluator(here: str, path: str) -> bool:
     if not path.startswith(here):
         return False
     return not _EVALUATORS.isdisjoint(path[len(here) :].split("/"))
+
+
+#: Keywords whose ``true`` accepts every value yet marks what it covers as evaluated.
+MARKING = frozenset(
+    {"additionalProperties", "unevaluatedProperties", "items", "additionalItems", "unevaluatedItems"}
+)
+_MARKED = (ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED, ChangeKind.ANNOTATION_CHANGED)
+
+
+def marking(pair: Pair) -> None:
+    """An evaluating keyword that accepts every value, added or removed.
+
+    No instance changes verdict here, but an ``unevaluated*`` further out now sees fewer
+    (or more) unevaluated names or items (2020-12 core 11.2-11.3). The change is listed, as
+    compatible, so that :func:`unproven` weighs it at every ``unevaluated*`` above.
+    """
+    for key in sorted(MARKING & (pair.old.keys() ^ pair.new.keys())):
+        had = key in pair.old
+        value = pair.old[key] if had else pair.new[key]
+        if not is_trivially_true(value):
+            continue  # compared in full by its own rule
+        kind, verb = presence(_MARKED, had, not had)
+        pair.emit(
+            kind,
+            pair.at(key),
+            value if had else None,
+            None if had else value,
+            f"{pair.subject} {key} {verb}: it accepts every value, but marks what it covers as evaluated",
+            (True, True),
+        )
 
 
 def counted_contains(pair: Pair, inner: list[Change]) -> list[Change]:
