@@ -80,14 +80,24 @@ def _bound(v: Any) -> bool:
 
 #: Every keyword that decides validity, with the shape of value the engine models and how.
 MODELLED: dict[str, tuple[Shape, str]] = {
-    "type": (_type, "set of type names; `integer` inside `number`"),
-    "enum": (lambda v: isinstance(v, list), "set of values (1 and 1.0 equal, true and 1 not)"),
+    "type": (
+        _type,
+        "set of type names; `integer` inside `number`; beside `enum` the types of its values, "
+        "beside a whole `multipleOf` `integer` for `number` (draft 6 on)",
+    ),
+    "enum": (
+        lambda v: isinstance(v, list),
+        "set of values (1 and 1.0 equal, true and 1 not); values `type` rejects left out",
+    ),
     "const": (_any, "a one-value `enum`"),
     "minimum": (_number, "bound, with `exclusiveMinimum` the stricter of the two"),
     "maximum": (_number, "bound, with `exclusiveMaximum` the stricter of the two"),
     "exclusiveMinimum": (_bound, "bound (draft 4: a flag on `minimum`)"),
     "exclusiveMaximum": (_bound, "bound (draft 4: a flag on `maximum`)"),
-    "multipleOf": (lambda v: _number(v) and v > 0, "exact rational divisibility of the factors"),
+    "multipleOf": (
+        lambda v: _number(v) and v > 0,
+        "exact rational divisibility of the factors; on integers a factor p/q steps by p",
+    ),
     "minLength": (_count, "bound, compared as a number"),
     "maxLength": (_count, "bound, compared as a number"),
     "pattern": (_string, "text equality (a changed pattern breaks both ways)"),
@@ -103,7 +113,10 @@ MODELLED: dict[str, tuple[Shape, str]] = {
     "dependentRequired": (_dependencies, "set of names per trigger"),
     "dependentSchemas": (_schema_map, "schema per trigger"),
     "dependencies": (_dependencies, "draft 7: either of the two above per trigger"),
-    "propertyNames": (_schema, "schema for every name"),
+    "propertyNames": (
+        _schema,
+        "schema for every name; where it admits declared names only, `additionalProperties: false`",
+    ),
     "minProperties": (_count, "bound, compared as a number"),
     "maxProperties": (_count, "bound, compared as a number"),
     "prefixItems": (_schemas, "positional schemas"),
@@ -121,8 +134,8 @@ MODELLED: dict[str, tuple[Shape, str]] = {
     "oneOf": (_schemas, "instance sets with exclusivity proved by disjointness"),
     "not": (_schema, "complement: inner changes swap direction"),
     "if": (_schema, "a changed condition breaks both ways"),
-    "then": (_schema, "compared beside an unchanged `if`"),
-    "else": (_schema, "compared beside an unchanged `if`"),
+    "then": (_schema, "compared beside an unchanged `if`; not weighed where the keywords beside rule it out"),
+    "else": (_schema, "compared beside an unchanged `if`; not weighed where the keywords beside imply it"),
     "$ref": (_string, "resolved inside the document and compared by meaning; external by text"),
 }
 #: Keywords read in full elsewhere: annotations, identifiers and containers.
