@@ -20,14 +20,16 @@ Read only where ``propertyNames`` is a plain test of a string (``type``, ``enum`
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+from registry.errors import LimitExceeded
 from registry.lint import bounds
 from registry.lint.disjoint import types, value_key, values
 from registry.lint.patterns import search
 from registry.lint.refs import ANNOTATIONS, Document, Resolved, is_false
 
-Test = Callable[[str], bool]
+Test = Callable[[str], bool | None]
 _TESTS = frozenset({"type", "enum", "const", "minLength", "maxLength", "pattern"})
 _MARK = "#names"  # the closing ``false`` lives nowhere in the document
 
@@ -51,11 +53,14 @@ def closed_by_names(doc: Document, resolved: Resolved, charge: Callable[[int], N
         return resolved
     test, listed = found
     charge(1 + len(props) + len(listed or ()))
+    admitted = {name: test(name) for name in [*props, *(listed or ())]}
+    if None in admitted.values():
+        return resolved  # a pattern that could not be matched in time: not read
     closed = is_false(rest)
-    if not closed and (listed is None or any(test(n) and n not in props for n in listed)):
+    if not closed and (listed is None or any(admitted[n] and n not in props for n in listed)):
         return resolved  # a name it admits falls to the catch-all
     body = {k: v for k, v in schema.items() if k != "propertyNames"}
-    kept = {name: sub for name, sub in props.items() if test(name)}
+    kept = {name: sub for name, sub in props.items() if admitted[name]}
     if "properties" in schema:
         body["properties"] = kept
     dropped = frozenset(props.keys() - kept.keys())
@@ -71,6 +76,16 @@ def closed_here(origins: dict[str, str | None] | None) -> bool:
     """Whether a side's ``additionalProperties: false`` was read from its ``propertyNames``."""
     owner = (origins or {}).get("additionalProperties")
     return owner is not None and owner.endswith(_MARK)
+
+
+@lru_cache(maxsize=4096)
+def _search(pattern: str, name: str) -> bool | None:
+    """Whether ``pattern`` matches ``name``; None when it cannot be told within the limits
+    (kept, so a slow pattern costs its timeout once, not at every comparison)."""
+    try:
+        return search(pattern, name)
+    except LimitExceeded:
+        return None
 
 
 def _test(names: Any) -> tuple[Test, list[str] | None] | None:
@@ -91,12 +106,12 @@ def _test(names: Any) -> tuple[Test, list[str] | None] | None:
     strings = "string" in types(names)
     allowed = values(names)
 
-    def test(name: str) -> bool:
+    def test(name: str) -> bool | None:
         if not strings or not low <= len(name) <= high:
             return False
         if allowed is not None and value_key(name) not in allowed:
             return False
-        return pattern is None or search(pattern, name)
+        return pattern is None or _search(pattern, name)
 
     listed = None if allowed is None else [v for v in allowed.values() if isinstance(v, str)]
     return test, listed

@@ -211,9 +211,10 @@ def _evaluation(pair: Pair) -> list[Change]:
         else "unevaluatedItems"
     )
     for change in pair.out:
-        if change.kind in _GROWS:
+        grows, shrinks = _marks(change)
+        if change.kind in _GROWS or grows:
             compat = (change.backward, False)
-        elif change.kind in _SHRINKS:
+        elif change.kind in _SHRINKS or shrinks:
             compat = (False, change.forward)
         elif change.kind in _EITHER or _below_evaluator(pair.path, change.path):
             compat = (False, False)
@@ -278,6 +279,17 @@ def marking(pair: Pair) -> None:
             f"{pair.subject} {key} {verb}: it accepts every value, but marks what it covers as evaluated",
             (True, True),
         )
+
+
+def _marks(change: Change) -> tuple[bool, bool]:
+    """Whether ``change`` is :func:`marking`'s, adding or removing what counts as evaluated.
+
+    Validity below is unchanged, so which branches hold is too: the evaluated names only
+    grow (or only shrink), and the ``unevaluated*`` above applies to fewer (or more).
+    """
+    if change.kind not in _MARKED[:2] or change.path.rsplit("/", 1)[-1] not in MARKING:
+        return False, False
+    return change.kind is ChangeKind.ANNOTATION_ADDED, change.kind is ChangeKind.ANNOTATION_REMOVED
 
 
 def counted_contains(pair: Pair, inner: list[Change]) -> list[Change]:

@@ -13,7 +13,7 @@ import pytest
 from lint.oracle import Draw, Result, check_pair
 from lint.schemas import HARMLESS, IN_DRAFT_4, SAME, WIDER
 
-from registry.lint import Mode, Policy, check, diff
+from registry.lint import ChangeKind, Mode, Policy, check, diff
 from registry.lint.change import collapse
 
 
@@ -88,3 +88,25 @@ def test_then_still_counts_under_a_condition_always_met() -> None:
         False,
         True,
     )
+
+
+def test_a_property_names_pattern_that_does_not_compile_is_not_read() -> None:
+    closed = {"properties": {"a": {}}, "additionalProperties": False}
+    (change,) = diff({**closed, "propertyNames": {"pattern": "(("}}, closed)
+    assert change.kind is ChangeKind.PATTERN_REMOVED
+
+
+def test_a_name_property_names_rejects_is_named_in_the_message() -> None:
+    old = {"properties": {"a": {}, "b": {}}, "propertyNames": {"enum": ["a"]}}
+    (change,) = diff(old, {**old, "propertyNames": {"enum": ["a", "b"]}})
+    assert change.message == "property 'b' now allowed: propertyNames no longer rejects it"
+    assert (change.backward, change.forward) == (True, False)
+
+
+def test_additional_properties_true_added_below_unevaluated_properties_only_widens() -> None:
+    sees = {"properties": {"b": False}}
+    old = {"dependentSchemas": {"c": {}}, "unevaluatedProperties": sees}
+    new = {"dependentSchemas": {"c": {"additionalProperties": True}}, "unevaluatedProperties": sees}
+    assert _verdict(old, new) == (True, False)
+    assert _verdict(new, old) == (False, True)
+    _no_counterexample(old, new)
