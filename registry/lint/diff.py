@@ -23,6 +23,7 @@ from registry.lint.change import Change
 from registry.lint.disjoint import ALL_TYPES, empty
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
+from registry.lint.names import closed_by_names
 from registry.lint.normal import canonical, flatten, plainly_same
 from registry.lint.pair import TRUE_PTR, Pair, presence, subject
 from registry.lint.refs import ANNOTATIONS, STRUCTURAL, Document, Resolved, is_false
@@ -88,6 +89,7 @@ RULES: tuple[tuple[frozenset[str], Rule], ...] = (
     *arrays.RULES,
     *conditionals.RULES,
     (frozenset({"$ref"}), _unresolved_ref),
+    (proven.MARKING, proven.marking),
 )
 KNOWN = frozenset().union(*(keys for keys, _ in RULES)) | STRUCTURAL | combinators.KEYWORDS
 
@@ -174,12 +176,16 @@ class Engine:
     def resolve_old(self, schema: Any, pointer: str | None) -> Resolved:
         if isinstance(schema, Resolved):
             return schema
-        return flatten(self.old_doc, self.old_doc.resolve(schema, pointer))
+        return closed_by_names(
+            self.old_doc, flatten(self.old_doc, self.old_doc.resolve(schema, pointer)), self.charge
+        )
 
     def resolve_new(self, schema: Any, pointer: str | None) -> Resolved:
         if isinstance(schema, Resolved):
             return schema
-        return flatten(self.new_doc, self.new_doc.resolve(schema, pointer))
+        return closed_by_names(
+            self.new_doc, flatten(self.new_doc, self.new_doc.resolve(schema, pointer)), self.charge
+        )
 
     def compare(
         self, old: Any, old_ptr: str | None, new: Any, new_ptr: str | None, path: str

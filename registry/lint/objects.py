@@ -15,6 +15,7 @@ from registry.lint import bounds
 from registry.lint.change import collapse
 from registry.lint.kinds import ChangeKind
 from registry.lint.modes import Policy
+from registry.lint.names import closed_here
 from registry.lint.normal import plainly_same_names
 from registry.lint.pair import ABSENT, Located, Pair
 from registry.lint.patterns import search
@@ -84,9 +85,8 @@ def compare_properties(pair: Pair) -> None:
                 compat = (True, True)
             else:
                 compat = collapse(pair.compare(fallback, pair.new_at("properties", name), where))
-            pair.emit(
-                _ADDED[model], where, None, new[name], f"{pair.member(name)} added{_WHERE[model]}", compat
-            )
+            added = _NAMED if _rejected(pair, "old", name) else f"added{_WHERE[model]}"
+            pair.emit(_ADDED[model], where, None, new[name], f"{pair.member(name)} {added}", compat)
         else:
             fallback, model = _fallback(pair, "new", name)
             if model == "open" and lenient:
@@ -98,9 +98,18 @@ def compare_properties(pair: Pair) -> None:
                 "partial": " (now covered by a catch-all schema)",
                 "closed": " from a closed object",
             }
-            pair.emit(
-                _REMOVED[model], where, old[name], None, f"{pair.member(name)} removed{words[model]}", compat
-            )
+            removed = _UNNAMED if _rejected(pair, "new", name) else f"removed{words[model]}"
+            pair.emit(_REMOVED[model], where, old[name], None, f"{pair.member(name)} {removed}", compat)
+
+
+_NAMED = "now allowed: propertyNames no longer rejects it"
+_UNNAMED = "no longer allowed: propertyNames now rejects it"
+
+
+def _rejected(pair: Pair, side: Literal["old", "new"], name: str) -> bool:
+    """Whether ``name`` is declared on this side but its ``propertyNames`` rejects it."""
+    resolved = pair.r_old if side == "old" else pair.r_new
+    return resolved is not None and name in resolved.dropped
 
 
 def compare_content_model(pair: Pair) -> None:
@@ -117,7 +126,7 @@ def compare_content_model(pair: Pair) -> None:
                 where,
                 old,
                 new,
-                f"{pair.subject} no longer allows {_extra(keyword)}",
+                f"{pair.subject} no longer allows {_extra(keyword)}{_by_names(pair.new_origins, keyword)}",
             )
         elif is_false(old) and not is_false(new):
             pair.emit(
@@ -125,7 +134,7 @@ def compare_content_model(pair: Pair) -> None:
                 where,
                 old,
                 new,
-                f"{pair.subject} now allows {_extra(keyword)}",
+                f"{pair.subject} now allows {_extra(keyword)}{_by_names(pair.old_origins, keyword)}",
             )
         else:
             pair.out.extend(pair.compare(pair.old_at(keyword), pair.new_at(keyword), where))
@@ -220,6 +229,13 @@ def _rest(pair: Pair, side: Literal["old", "new"]) -> Located:
         if keyword in schema:
             return at(keyword)
     return ABSENT
+
+
+def _by_names(origins: dict[str, str | None] | None, keyword: str) -> str:
+    """Where the closed side was closed by its ``propertyNames``, say so."""
+    if keyword == "additionalProperties" and closed_here(origins):
+        return " (propertyNames admits only declared names)"
+    return ""
 
 
 def _extra(keyword: str) -> str:

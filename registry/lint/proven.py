@@ -25,7 +25,8 @@ from typing import Any
 
 from registry.lint.change import Change
 from registry.lint.kinds import ChangeKind
-from registry.lint.pair import Pair
+from registry.lint.pair import Pair, presence
+from registry.lint.refs import is_trivially_true
 
 Shape = Callable[[Any], bool]
 PREFIX = "could not prove this change compatible: "
@@ -79,14 +80,24 @@ def _bound(v: Any) -> bool:
 
 #: Every keyword that decides validity, with the shape of value the engine models and how.
 MODELLED: dict[str, tuple[Shape, str]] = {
-    "type": (_type, "set of type names; `integer` inside `number`"),
-    "enum": (lambda v: isinstance(v, list), "set of values (1 and 1.0 equal, true and 1 not)"),
+    "type": (
+        _type,
+        "set of type names; `integer` inside `number`; beside `enum` the types of its values, "
+        "beside a whole `multipleOf` `integer` for `number` (draft 6 on)",
+    ),
+    "enum": (
+        lambda v: isinstance(v, list),
+        "set of values (1 and 1.0 equal, true and 1 not); values `type` rejects left out",
+    ),
     "const": (_any, "a one-value `enum`"),
     "minimum": (_number, "bound, with `exclusiveMinimum` the stricter of the two"),
     "maximum": (_number, "bound, with `exclusiveMaximum` the stricter of the two"),
     "exclusiveMinimum": (_bound, "bound (draft 4: a flag on `minimum`)"),
     "exclusiveMaximum": (_bound, "bound (draft 4: a flag on `maximum`)"),
-    "multipleOf": (lambda v: _number(v) and v > 0, "exact rational divisibility of the factors"),
+    "multipleOf": (
+        lambda v: _number(v) and v > 0,
+        "exact rational divisibility of the factors; on integers a factor p/q steps by p",
+    ),
     "minLength": (_count, "bound, compared as a number"),
     "maxLength": (_count, "bound, compared as a number"),
     "pattern": (_string, "text equality (a changed pattern breaks both ways)"),
@@ -102,7 +113,10 @@ MODELLED: dict[str, tuple[Shape, str]] = {
     "dependentRequired": (_dependencies, "set of names per trigger"),
     "dependentSchemas": (_schema_map, "schema per trigger"),
     "dependencies": (_dependencies, "draft 7: either of the two above per trigger"),
-    "propertyNames": (_schema, "schema for every name"),
+    "propertyNames": (
+        _schema,
+        "schema for every name; where it admits declared names only, `additionalProperties: false`",
+    ),
     "minProperties": (_count, "bound, compared as a number"),
     "maxProperties": (_count, "bound, compared as a number"),
     "prefixItems": (_schemas, "positional schemas"),
@@ -120,8 +134,8 @@ MODELLED: dict[str, tuple[Shape, str]] = {
     "oneOf": (_schemas, "instance sets with exclusivity proved by disjointness"),
     "not": (_schema, "complement: inner changes swap direction"),
     "if": (_schema, "a changed condition breaks both ways"),
-    "then": (_schema, "compared beside an unchanged `if`"),
-    "else": (_schema, "compared beside an unchanged `if`"),
+    "then": (_schema, "compared beside an unchanged `if`; not weighed where the keywords beside rule it out"),
+    "else": (_schema, "compared beside an unchanged `if`; not weighed where the keywords beside imply it"),
     "$ref": (_string, "resolved inside the document and compared by meaning; external by text"),
 }
 #: Keywords read in full elsewhere: annotations, identifiers and containers.
@@ -208,9 +222,10 @@ def _evaluation(pair: Pair) -> list[Change]:
         else "unevaluatedItems"
     )
     for change in pair.out:
-        if change.kind in _GROWS:
+        grows, shrinks = _marks(change)
+        if change.kind in _GROWS or grows:
             compat = (change.backward, False)
-        elif change.kind in _SHRINKS:
+        elif change.kind in _SHRINKS or shrinks:
             compat = (False, change.forward)
         elif change.kind in _EITHER or _below_evaluator(pair.path, change.path):
             compat = (False, False)
@@ -338,6 +353,47 @@ def _below_evaluator(here: str, path: str) -> bool:
     if not path.startswith(here):
         return False
     return not _EVALUATORS.isdisjoint(path[len(here) :].split("/"))
+
+
+#: Keywords whose ``true`` accepts every value yet marks what it covers as evaluated.
+MARKING = frozenset(
+    {"additionalProperties", "unevaluatedProperties", "items", "additionalItems", "unevaluatedItems"}
+)
+_MARKED = (ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED, ChangeKind.ANNOTATION_CHANGED)
+
+
+def marking(pair: Pair) -> None:
+    """An evaluating keyword that accepts every value, added or removed.
+
+    No instance changes verdict here, but an ``unevaluated*`` further out now sees fewer
+    (or more) unevaluated names or items (2020-12 core 11.2-11.3). The change is listed, as
+    compatible, so that :func:`unproven` weighs it at every ``unevaluated*`` above.
+    """
+    for key in sorted(MARKING & (pair.old.keys() ^ pair.new.keys())):
+        had = key in pair.old
+        value = pair.old[key] if had else pair.new[key]
+        if not is_trivially_true(value):
+            continue  # compared in full by its own rule
+        kind, verb = presence(_MARKED, had, not had)
+        pair.emit(
+            kind,
+            pair.at(key),
+            value if had else None,
+            None if had else value,
+            f"{pair.subject} {key} {verb}: it accepts every value, but marks what it covers as evaluated",
+            (True, True),
+        )
+
+
+def _marks(change: Change) -> tuple[bool, bool]:
+    """Whether ``change`` is :func:`marking`'s, adding or removing what counts as evaluated.
+
+    Validity below is unchanged, so which branches hold is too: the evaluated names only
+    grow (or only shrink), and the ``unevaluated*`` above applies to fewer (or more).
+    """
+    if change.kind not in _MARKED[:2] or change.path.rsplit("/", 1)[-1] not in MARKING:
+        return False, False
+    return change.kind is ChangeKind.ANNOTATION_ADDED, change.kind is ChangeKind.ANNOTATION_REMOVED
 
 
 def counted_contains(pair: Pair, inner: list[Change]) -> list[Change]:

@@ -108,6 +108,9 @@ class Document:
         # Drafts 3 to 7 ignore every keyword beside ``$ref`` (draft 7 core 8.3); 2019-09 on
         # apply them too. Read from the document's own ``$schema``.
         self.ref_ignores_siblings = legacy_dialect(root)
+        # Draft 4 and older type 1.0 as a number only and know no ``const`` or
+        # ``propertyNames`` (draft 6 core 4.2.2, validation 6.24, 6.25).
+        self.before_draft6 = legacy_dialect(root, _BEFORE_6)
         self._anchors: dict[str, str] = {}
         self._ids: dict[str, str] = {}
         # A subtree equal to the one at the same place of ``like`` (read already, with no
@@ -268,15 +271,19 @@ class Resolved:
     pointer: str | None  # where the schema lives (the outermost holder when merged)
     origins: dict[str, str | None] | None  # for a merged schema: keyword → pointer of its owner
     notes: dict[str, Any]  # annotations written beside the references followed
+    # Declared names left out of ``properties`` because ``propertyNames`` rejects them
+    # (:mod:`registry.lint.names`): said in messages, never compared.
+    dropped: frozenset[str] = frozenset()
 
 
 _LEGACY = ("draft-03", "draft-04", "draft-06", "draft-07")
+_BEFORE_6 = ("draft-03", "draft-04")
 
 
-def legacy_dialect(root: Any) -> bool:
-    """Whether ``root`` declares draft 7 or older in ``$schema``."""
+def legacy_dialect(root: Any, drafts: tuple[str, ...] = _LEGACY) -> bool:
+    """Whether ``root`` declares one of ``drafts`` (draft 7 or older) in ``$schema``."""
     declared = root.get("$schema") if isinstance(root, dict) else None
-    return isinstance(declared, str) and any(name in declared for name in _LEGACY)
+    return isinstance(declared, str) and any(name in declared for name in drafts)
 
 
 #: Where a node lies while the document is read: (parent's place, key), None at the root.

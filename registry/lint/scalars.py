@@ -7,7 +7,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from registry.lint import bounds
+from registry.lint import bounds, implied
 from registry.lint.disjoint import types, values
 from registry.lint.kinds import ChangeKind
 from registry.lint.pair import Kinds, Pair, presence
@@ -23,9 +23,18 @@ def _show_types(value: Any) -> str:
 
 def compare_type(pair: Pair) -> None:
     """``type`` (2020-12 validation 6.1.1): ``integer`` is any number with a zero fractional
-    part, so ``number`` covers it and integer → number is a widening."""
-    old_set, new_set = types(pair.old), types(pair.new)
+    part, so ``number`` covers it and integer → number is a widening.
+
+    Each side's types are those it can admit (:mod:`registry.lint.implied`): beside an
+    ``enum`` the types of its values, beside a whole ``multipleOf`` integers for numbers.
+    Where only that reading differs and ``type`` itself does not, the ``enum`` or
+    ``multipleOf`` finding says what changed.
+    """
+    old_set, new_set = implied.implied_types(pair, "old"), implied.implied_types(pair, "new")
     if old_set == new_set:
+        return
+    old_raw, new_raw = pair.old.get("type"), pair.new.get("type")
+    if types(pair.old) == types(pair.new):
         return
     added, removed = new_set - old_set, old_set - new_set
     if added and removed:
@@ -34,21 +43,32 @@ def compare_type(pair: Pair) -> None:
         kind = ChangeKind.TYPE_WIDENED
     else:
         kind = ChangeKind.TYPE_NARROWED
-    old_raw, new_raw = pair.old.get("type"), pair.new.get("type")
+    shown = (_shown(pair, "old", old_set), _shown(pair, "new", new_set))
     pair.emit(
-        kind,
-        pair.at("type"),
-        old_raw,
-        new_raw,
-        f"{pair.subject} type changed from {_show_types(old_raw)} to {_show_types(new_raw)}",
+        kind, pair.at("type"), old_raw, new_raw, f"{pair.subject} type changed from {shown[0]} to {shown[1]}"
     )
 
 
+def _shown(pair: Pair, side: implied.Side, implied_set: frozenset[str]) -> str:
+    """The side's ``type`` as written, or the types its values imply where they say less."""
+    schema = pair.old if side == "old" else pair.new
+    if implied_set == types(schema):
+        return _show_types(schema.get("type"))
+    names = sorted(implied_set - {"integer"} if "number" in implied_set else implied_set)
+    return f"{_show_types(names)} (as its enum or multipleOf implies)"
+
+
 def compare_enum(pair: Pair) -> None:
-    """``enum`` and ``const`` as one set of allowed values (2020-12 validation 6.1.2-6.1.3)."""
-    old, new = values(pair.old), values(pair.new)
-    if old is None and new is None:
+    """``enum`` and ``const`` as one set of allowed values (2020-12 validation 6.1.2-6.1.3).
+
+    Values of a type the schema rejects never validate and are left out; ``{"type":
+    "null"}`` lists its one value (:func:`registry.lint.implied.allowed`).
+    """
+    old, new = implied.allowed(pair, "old"), implied.allowed(pair, "new")
+    if (old is None and new is None) or old == new:
         return
+    if values(pair.old) is None and values(pair.new) is None:
+        return  # both typed null or boolean only: the type finding says it
     keyword = "const" if "const" in pair.new and "enum" not in pair.new else "enum"
     if "enum" not in pair.new and "const" not in pair.new:
         keyword = "const" if "const" in pair.old and "enum" not in pair.old else "enum"
@@ -140,8 +160,9 @@ def _on_integers(bound: bounds.Bound | None, *, lower: bool) -> bounds.Bound | N
 
 
 def compare_numbers(pair: Pair) -> None:
-    # Where both sides admit integers only, bounds are compared by the integers they admit.
-    integers = types(pair.old) == types(pair.new) == frozenset({"integer"})
+    # Where both sides admit whole numbers only (``integer``, or a whole ``multipleOf``),
+    # bounds are compared by the integers they admit.
+    integers = implied.whole(pair.old) and implied.whole(pair.new)
     for side, family, name in ((_lower, "MINIMUM", "minimum"), (_upper, "MAXIMUM", "maximum")):
         (old, old_kw), (new, new_kw) = side(pair.old), side(pair.new)
         if integers:
@@ -161,9 +182,20 @@ def compare_numbers(pair: Pair) -> None:
 
 
 def _multiple_of(pair: Pair) -> None:
-    """New multiples are a subset of old ones when the new factor is a multiple of the old."""
+    """New multiples are a subset of old ones when the new factor is a multiple of the old.
+
+    Where both factors are exact (:func:`registry.lint.implied.factor`), the steps between
+    admitted numbers are compared instead: integers step by 1, so ``multipleOf: 1`` or
+    ``0.5`` beside ``integer`` adds nothing, and ``integer`` → ``multipleOf: 0.5`` widens.
+    """
     old, new = bounds.number(pair.old.get("multipleOf")), bounds.number(pair.new.get("multipleOf"))
     if old == new or (old is None and new is None):
+        return
+    exact = all(
+        implied.factor(schema) is not None for schema in (pair.old, pair.new) if "multipleOf" in schema
+    )
+    if exact:
+        _step(pair, old, new)
         return
     changed = ChangeKind.MULTIPLE_OF_CHANGED
     if old is not None and new is not None:
@@ -174,6 +206,37 @@ def _multiple_of(pair: Pair) -> None:
             changed = ChangeKind.MULTIPLE_OF_LOOSENED
     kinds = (ChangeKind.MULTIPLE_OF_TIGHTENED, ChangeKind.MULTIPLE_OF_LOOSENED, changed)
     _moved(pair, "multipleOf", kinds, old, new)
+
+
+_MULTIPLE_OF: Kinds = (
+    ChangeKind.MULTIPLE_OF_TIGHTENED,
+    ChangeKind.MULTIPLE_OF_LOOSENED,
+    ChangeKind.MULTIPLE_OF_CHANGED,
+)
+
+
+def _step(pair: Pair, old: Any, new: Any) -> None:
+    """``multipleOf`` compared by the step between the numbers each side admits."""
+    a, b = implied.step(pair.old), implied.step(pair.new)
+    if a == b:
+        return
+    if a is None or (b is not None and (b / a).denominator == 1):
+        kind = ChangeKind.MULTIPLE_OF_TIGHTENED
+    elif b is None or (a / b).denominator == 1:
+        kind = ChangeKind.MULTIPLE_OF_LOOSENED
+    else:
+        kind = ChangeKind.MULTIPLE_OF_CHANGED
+    expected, verb = presence(_MULTIPLE_OF, old is not None, new is not None)
+    how = {"added": f"({new})", "removed": f"(was {old})", "changed": f"from {old} to {new}"}[verb]
+    if kind is not expected and verb != "changed":
+        how += f": the numbers admitted stepped by {_show_step(a)}, now by {_show_step(b)}"
+    pair.emit(kind, pair.at("multipleOf"), old, new, f"{pair.subject} multipleOf {verb} {how}")
+
+
+def _show_step(step: Fraction | None) -> str:
+    if step is None:
+        return "any amount"
+    return str(step.numerator) if step.denominator == 1 else str(float(step))
 
 
 def compare_strings(pair: Pair) -> None:

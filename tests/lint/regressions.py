@@ -166,3 +166,19 @@ REGRESSIONS["vacuous_evaluator_removed_behind_a_ref_beside_unevaluated_propertie
     {"a": 1},
     "backward",
 )
+# Found by the oracle (seed 5002): `additionalProperties: true` accepts every value, but
+# marks every other name evaluated; dropped in a dependent schema, unevaluatedProperties
+# beside it sees those names again.
+_SEES = {"properties": {"b": False}}
+REGRESSIONS["additional_properties_true_dropped_below_unevaluated_properties"] = (
+    {"dependentSchemas": {"c": {"additionalProperties": True}}, "unevaluatedProperties": _SEES},
+    {"dependentSchemas": {"c": {}}, "unevaluatedProperties": _SEES},
+    {"b": {"b": None}, "c": 1},
+    "backward",
+)
+REGRESSIONS["items_true_added_below_unevaluated_items"] = (
+    {"anyOf": [{}], "unevaluatedItems": {"type": "string"}, "minItems": 1},
+    {"anyOf": [{"items": True}], "unevaluatedItems": {"type": "string"}, "minItems": 1},
+    [1],
+    "forward",
+)

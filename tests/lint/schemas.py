@@ -588,6 +588,84 @@ SAME: dict[str, tuple[Any, Any]] = {
         {"type": "integer", "minimum": 1, "exclusiveMaximum": 10},
     ),
     "pattern_matching_every_string_dropped": ({"type": "string", "pattern": ".*"}, {"type": "string"}),
+    # multipleOf and integer: an integral factor admits integers only (validation 6.2.1, 6.1.1)
+    "integer_as_number_multiple_of_one": ({"type": "integer"}, {"type": "number", "multipleOf": 1}),
+    "multiple_of_one_beside_integer": ({"type": "integer"}, {"type": "integer", "multipleOf": 1}),
+    "multiple_of_half_beside_integer": ({"type": "integer"}, {"type": "integer", "multipleOf": 0.5}),
+    "integer_multiple_of_fraction_as_its_numerator": (
+        {"type": "integer", "multipleOf": 2.5},
+        {"type": "integer", "multipleOf": 5},
+    ),
+    "number_multiple_of_two_is_integer": (
+        {"type": "number", "multipleOf": 2},
+        {"type": "integer", "multipleOf": 2},
+    ),
+    "multiple_of_one_makes_integer_bounds": (
+        {"type": "number", "multipleOf": 1, "exclusiveMinimum": 0},
+        {"type": "integer", "minimum": 1},
+    ),
+    "multiple_of_one_in_a_type_list": (
+        {"type": ["integer", "string"]},
+        {"type": ["number", "string"], "multipleOf": 1},
+    ),
+    # const/enum and the types their values have
+    "const_implies_its_type": ({"const": "a"}, {"type": "string", "const": "a"}),
+    "enum_of_integers_implies_integer": ({"enum": [1, 2]}, {"type": "integer", "enum": [1, 2]}),
+    "enum_of_integers_beside_number": ({"enum": [1, 2]}, {"type": "number", "enum": [1, 2]}),
+    "enum_of_numbers_implies_number": ({"enum": [1, 2.5]}, {"type": "number", "enum": [1, 2.5]}),
+    "enum_of_mixed_values_implies_their_types": (
+        {"enum": ["a", None, 1.5]},
+        {"type": ["string", "null", "number", "boolean"], "enum": ["a", None, 1.5]},
+    ),
+    "const_integral_float_beside_integer": ({"const": 1.0}, {"type": "integer", "const": 1}),
+    "null_type_as_const": ({"type": "null"}, {"const": None}),
+    "boolean_type_as_enum": ({"type": "boolean"}, {"enum": [False, True]}),
+    "boolean_or_null_as_enum": ({"type": ["boolean", "null"]}, {"enum": [True, None, False]}),
+    "enum_value_outside_the_type_is_dead": (
+        {"type": "string", "enum": ["a", 1]},
+        {"type": "string", "enum": ["a"]},
+    ),
+    "type_widened_beside_an_enum_its_values_meet": (
+        {"type": "string", "enum": ["a"]},
+        {"type": ["string", "integer"], "enum": ["a"]},
+    ),
+    "enum_value_outside_multiple_of_one_is_dead": (
+        {"type": "number", "multipleOf": 1, "enum": [1, 1.5]},
+        {"type": "integer", "enum": [1]},
+    ),
+    # propertyNames and closed objects (core 10.3.2.3-10.3.2.4)
+    "property_names_enum_closes_the_object": (
+        {"properties": {"a": STR}, "additionalProperties": False},
+        {"properties": {"a": STR}, "propertyNames": {"enum": ["a"]}},
+    ),
+    "property_names_const_beside_a_catch_all": (
+        {"properties": {"a": STR}, "additionalProperties": False},
+        {"properties": {"a": STR}, "additionalProperties": INT, "propertyNames": {"const": "a"}},
+    ),
+    "property_names_enum_beside_a_closed_object": (
+        {"properties": {"a": STR}, "additionalProperties": False},
+        {"properties": {"a": STR}, "additionalProperties": False, "propertyNames": {"enum": ["a", "b"]}},
+    ),
+    "property_names_max_length_every_name_meets": (
+        {"properties": {"a": STR, "bb": INT}, "additionalProperties": False},
+        {
+            "properties": {"a": STR, "bb": INT},
+            "additionalProperties": False,
+            "propertyNames": {"maxLength": 2},
+        },
+    ),
+    "property_names_pattern_every_name_meets": (
+        {"properties": {"a": STR, "b": INT}, "additionalProperties": False},
+        {
+            "properties": {"a": STR, "b": INT},
+            "additionalProperties": False,
+            "propertyNames": {"type": "string", "pattern": "^[a-z]+$"},
+        },
+    ),
+    "property_names_excluding_a_declared_property": (
+        {"properties": {"a": STR}, "additionalProperties": False},
+        {"properties": {"a": STR, "b": INT}, "additionalProperties": False, "propertyNames": {"const": "a"}},
+    ),
     "defs_refactor": (
         obj({"home": _ADDRESS, "work": _ADDRESS}),
         {
@@ -617,6 +695,93 @@ SAME: dict[str, tuple[Any, Any]] = {
     "required_reordered": (
         obj({"a": STR, "b": STR}, required=["a", "b"]),
         obj({"a": STR, "b": STR}, required=["b", "a"]),
+    ),
+}
+
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+# A tagged object whose tag is always "a": a condition on the tag is decided by it.
+TAGGED = {"type": "object", "properties": {"kind": {"const": "a"}}, "required": ["kind"]}
+IS_A = {"properties": {"kind": {"const": "a"}}}
+IS_B = {"properties": {"kind": {"const": "b"}}, "required": ["kind"]}
+
+# Pairs whose new schema accepts strictly more: BACKWARD holds, FORWARD breaks.
+WIDER: dict[str, tuple[Any, Any]] = {
+    "integer_to_number_multiple_of_half": ({"type": "integer"}, {"type": "number", "multipleOf": 0.5}),
+    "multiple_of_one_to_half": ({"type": "number", "multipleOf": 1}, {"type": "number", "multipleOf": 0.5}),
+    "multiple_of_one_dropped": ({"type": "number", "multipleOf": 1}, {"type": "number"}),
+    "type_widened_to_a_dead_enum_value": (
+        {"type": "string", "enum": ["a", 1]},
+        {"type": ["string", "integer"], "enum": ["a", 1]},
+    ),
+    "closed_object_names_no_longer_limited": (
+        {
+            "properties": {"a": STR, "bb": INT},
+            "additionalProperties": False,
+            "propertyNames": {"maxLength": 1},
+        },
+        {"properties": {"a": STR, "bb": INT}, "additionalProperties": False},
+    ),
+    "property_names_enum_gains_a_declared_name": (
+        {"properties": {"a": STR, "b": INT}, "propertyNames": {"enum": ["a"]}},
+        {"properties": {"a": STR, "b": INT}, "propertyNames": {"enum": ["a", "b"]}},
+    ),
+    "else_dropped_under_a_condition_the_tag_may_miss": (
+        {
+            "type": "object",
+            "properties": {"kind": {"enum": ["a", "b"]}},
+            "if": IS_A,
+            "else": {"required": ["y"]},
+        },
+        {"type": "object", "properties": {"kind": {"enum": ["a", "b"]}}},
+    ),
+}
+
+# Pairs whose changes lie where no instance reaches: nothing breaks either way.
+HARMLESS: dict[str, tuple[Any, Any]] = {
+    "else_changed_under_a_condition_always_met": (
+        {**TAGGED, "if": IS_A, "then": {"required": ["x"]}, "else": {"required": ["y"]}},
+        {**TAGGED, "if": IS_A, "then": {"required": ["x"]}, "else": {"required": ["z"]}},
+    ),
+    "else_added_under_a_condition_always_met": (
+        {**TAGGED, "if": IS_A, "then": {"required": ["x"]}},
+        {**TAGGED, "if": IS_A, "then": {"required": ["x"]}, "else": False},
+    ),
+    "then_changed_under_a_condition_never_met": (
+        {**TAGGED, "if": IS_B, "then": {"required": ["x"]}},
+        {**TAGGED, "if": IS_B, "then": {"required": ["x", "y"]}},
+    ),
+    "then_changed_under_an_untagged_condition_never_met": (
+        {**TAGGED, "if": {"properties": {"kind": {"enum": ["b", "c"]}}}, "then": False},
+        {**TAGGED, "if": {"properties": {"kind": {"enum": ["b", "c"]}}}, "then": {"required": ["x"]}},
+    ),
+    "condition_added_whose_branch_is_never_taken": (
+        TAGGED,
+        {**TAGGED, "if": IS_A, "else": {"required": ["y"]}},
+    ),
+    "condition_removed_whose_branch_was_never_taken": (
+        {**TAGGED, "if": IS_B, "then": False},
+        TAGGED,
+    ),
+}
+
+# Pairs that would be equivalent in a later draft, with the truth (BACKWARD, FORWARD) in
+# the draft they name: draft 4 has no ``const`` or ``propertyNames``, and 1.0 is not an
+# integer there (draft 4 core 3.5), though it is a multiple of 1.
+IN_DRAFT_4: dict[str, tuple[Any, Any, tuple[bool, bool]]] = {
+    "integer_to_number_multiple_of_one": (
+        {"$schema": DRAFT4, "type": "integer"},
+        {"$schema": DRAFT4, "type": "number", "multipleOf": 1},
+        (True, False),
+    ),
+    "type_added_beside_const": (
+        {"$schema": DRAFT4, "const": "a"},
+        {"$schema": DRAFT4, "type": "string", "const": "a"},
+        (False, True),
+    ),
+    "property_names_beside_a_closed_object_dropped": (
+        {"$schema": DRAFT4, "properties": {"a": STR}, "additionalProperties": False},
+        {"$schema": DRAFT4, "properties": {"a": STR}, "propertyNames": {"enum": ["a"]}},
+        (True, False),
     ),
 }
 
