@@ -68,9 +68,18 @@ def keep_packed(store_path: Path, *, threshold: int = PACK_THRESHOLD) -> bool:
     return pack_refs(store_path)
 
 
+#: What receive-pack lists of "an alternate's" refs for its connectivity check. During a push
+#: the store's own object directory is the quarantine's alternate, so git runs
+#: ``for-each-ref`` over the whole store, every version tag included (hiding does not apply
+#: there): 660 ms of a 770 ms push at 100,000 versions. Every tag points into ``main``'s
+#: history, so the branches alone are as good a boundary for the walk.
+ALTERNATE_REFS = "refs/heads/"
+
+
 def configure_for_scale(store: Store) -> None:
     """The git config that keeps pushes to a large store fast (``init``, ``hooks install``)."""
     config = store.repo.config
+    config["core.alternateRefsPrefixes"] = ALTERNATE_REFS
     present = set(config.get_multivar("receive.hideRefs"))
     for prefix in HIDDEN_FROM_PUSH:
         if prefix not in present:

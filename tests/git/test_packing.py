@@ -3,6 +3,7 @@ and stores hide version tags from pushes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from support import git, refs
 
-from registry.git.packing import HIDDEN_FROM_PUSH, keep_packed, loose_tags, pack_refs
+from registry.git.packing import ALTERNATE_REFS, HIDDEN_FROM_PUSH, keep_packed, loose_tags, pack_refs
 from registry.git.refs import CONTRACT_TAGS
 from registry.git.store import Store
 from registry.index.tagrefs import TagRefs
@@ -93,3 +94,26 @@ def test_packing_beside_writers_and_a_reader_loses_no_ref(empty_store: Store) ->
     assert packs > 0 and lost == []
     assert pack_refs(path) and loose_tags(path) == 0
     assert len(Store.open(path).refs_under(CONTRACT_TAGS)) == 180
+
+
+def test_a_push_lists_only_branches_of_the_store_it_is_quarantined_from(
+    example_store: Store, tmp_path: Path
+) -> None:
+    # During a push the store is the quarantine's alternate; git lists "its" refs for the
+    # connectivity check, and with every version tag that was most of a push at 100k.
+    work = tmp_path / "w"
+    git("clone", "-q", f"file://{example_store.path}", str(work))
+    (work / "docs").mkdir(exist_ok=True)
+    (work / "docs" / "note.md").write_text("a note\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "a note", cwd=work)
+    trace = tmp_path / "trace.json"
+    pushed = git("push", "-q", "origin", "HEAD:main", cwd=work, env={"GIT_TRACE2_EVENT": str(trace)})
+    assert pushed.returncode == 0, pushed.stderr
+    listings = [
+        event["argv"]
+        for event in map(json.loads, trace.read_text().splitlines())
+        if event.get("event") == "child_start" and "for-each-ref" in event.get("argv", [])
+    ]
+    assert listings, "git lists the alternate's refs during a push"
+    assert all(argv[-1] == ALTERNATE_REFS for argv in listings), listings
