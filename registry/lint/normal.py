@@ -68,7 +68,7 @@ def plainly_same(a: Any, b: Any) -> bool:
     except ValueError:
         text = repr(a)
         return text == repr(b) and "Ref'" not in text and "$ref'" not in text
-    return data == marshal.dumps(b, 2) and b"Ref" not in data and b"$ref" not in data
+    return data == marshal.dumps(b, 2) and not _refers(data)
 
 
 def plainly_same_names(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
@@ -81,11 +81,16 @@ def plainly_same_names(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
     equal = [name for name, schema in old.items() if name in new and schema == new[name]]
     try:
         ours = _exact([old[name] for name in equal])
-        if ours == _exact([new[name] for name in equal]) and b"Ref" not in ours and b"$ref" not in ours:
+        if ours == _exact([new[name] for name in equal]) and not _refers(ours):
             return set(equal)
     except (pickle.PicklingError, TypeError, ValueError, RecursionError):
         pass
     return {name for name in equal if plainly_same(old[name], new[name])}
+
+
+def _refers(data: bytes) -> bool:
+    """Whether serialised schemas may hold a reference (any text with "Ref", or "$ref")."""
+    return b"Ref" in data or b"$ref" in data
 
 
 def _exact(values: list[Any]) -> bytes:

@@ -29,6 +29,22 @@ def publish(store: Store, tmp_path: Path, name: str, version: str) -> tuple[int,
     return out.returncode, out.stderr
 
 
+def switch_to_unlisted_key(store: Store, tmp_path: Path) -> None:
+    """Point the store's registry.signingKey at a new key that registry.yaml does not list."""
+    new = tmp_path / "new-key"
+    assert registry_cli("keygen", "--out", str(new)).returncode == 0
+    git(f"--git-dir={store.path}", "config", "registry.signingKey", str(new))
+
+
+def commit_shipments(clone: Path) -> None:
+    """A commit in ``clone`` that brings a new contract version, shipments 1.0.0."""
+    (clone / "contracts" / "shipments").mkdir()
+    (clone / "contracts" / "shipments" / "schema.json").write_text(SCHEMA)
+    (clone / "contracts" / "shipments" / "contract.yaml").write_text("name: shipments\nversion: 1.0.0\n")
+    git("add", "-A", cwd=clone)
+    git("commit", "-q", "-m", "shipments", cwd=clone)
+
+
 def allowed(tmp_path: Path, *keys: SigningKey) -> Path:
     path = tmp_path / f"allowed-{len(keys)}"
     path.write_text("".join(allowed_signers_line("registry", k.public) + "\n" for k in keys))
@@ -38,9 +54,7 @@ def allowed(tmp_path: Path, *keys: SigningKey) -> Path:
 def test_a_key_changed_in_config_alone_is_refused_with_how_to_rotate(
     example_store: Store, key_path: Path, tmp_path: Path
 ) -> None:
-    new = tmp_path / "new-key"
-    assert registry_cli("keygen", "--out", str(new)).returncode == 0
-    git(f"--git-dir={example_store.path}", "config", "registry.signingKey", str(new))
+    switch_to_unlisted_key(example_store, tmp_path)
     before = refs(example_store)
     code, err = publish(example_store, tmp_path, "orders", "1.0.0")
     assert code == 1
@@ -75,11 +89,7 @@ def test_rotation_is_one_signed_change_and_every_version_keeps_verifying(
     code, err = publish(example_store, tmp_path, "orders", "1.0.0")
     assert code == 0, err
     git("pull", "-q", "--rebase", "origin", "main", cwd=clone)
-    (clone / "contracts" / "shipments").mkdir()
-    (clone / "contracts" / "shipments" / "schema.json").write_text(SCHEMA)
-    (clone / "contracts" / "shipments" / "contract.yaml").write_text("name: shipments\nversion: 1.0.0\n")
-    git("add", "-A", cwd=clone)
-    git("commit", "-q", "-m", "shipments", cwd=clone)
+    commit_shipments(clone)
     pushed = git("push", "origin", "HEAD:main", cwd=clone, check=False)
     assert pushed.returncode == 0 and "registry: tagged contracts/shipments/1.0.0" in pushed.stderr
 
@@ -112,15 +122,9 @@ def test_rotating_with_a_key_that_is_not_the_registry_signer_is_refused(
 def test_a_push_bringing_versions_is_refused_when_the_store_key_is_not_listed(
     example_store: Store, tmp_path: Path, clone: Path
 ) -> None:
-    new = tmp_path / "new-key"
-    assert registry_cli("keygen", "--out", str(new)).returncode == 0
-    git(f"--git-dir={example_store.path}", "config", "registry.signingKey", str(new))
+    switch_to_unlisted_key(example_store, tmp_path)
     before = refs(example_store)
-    (clone / "contracts" / "shipments").mkdir()
-    (clone / "contracts" / "shipments" / "schema.json").write_text(SCHEMA)
-    (clone / "contracts" / "shipments" / "contract.yaml").write_text("name: shipments\nversion: 1.0.0\n")
-    git("add", "-A", cwd=clone)
-    git("commit", "-q", "-m", "shipments", cwd=clone)
+    commit_shipments(clone)
     pushed = git("push", "origin", "HEAD:main", cwd=clone, check=False)
     # Refused before anything lands, rather than accepted with versions left untagged.
     assert pushed.returncode != 0, pushed.stderr
